@@ -1,0 +1,15 @@
+// The one Context type of the bot: grammY's Context plus what our features
+// need, filled by one middleware in create-bot.ts.
+import type { Context as BaseContext } from 'grammy';
+import type { Config } from '../config.js';
+import type { Desk } from '../domain/desk.js';
+import type { Logger } from '../logger.js';
+
+export interface DeskFlavor {
+  desk: Desk;
+  config: Config;
+  /** A child of the root logger carrying this update's id. */
+  log: Logger;
+}
+
+export type Context = BaseContext & DeskFlavor;

@@ -1,0 +1,107 @@
+// Builds the grammY bot: context, ordering, the chat gate and the features,
+// registered in one place. It does not start polling (see app.ts).
+import { sequentialize } from '@grammyjs/runner';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot, GrammyError, HttpError, type Api } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Config } from '../config.js';
+import type { Desk } from '../domain/desk.js';
+import type { Logger } from '../logger.js';
+import type { Context } from './context.js';
+import { greeting } from './features/greeting.js';
+import { managerReplies } from './features/manager-replies.js';
+import { ticketStatus } from './features/ticket-status.js';
+import { topicEvents } from './features/topic-events.js';
+import { unhandled } from './features/unhandled.js';
+import { userMessages } from './features/user-messages.js';
+
+export interface BotDeps {
+  logger: Logger;
+  /** Builds the desk around the bot's own Api (so every call shares its retry policy). */
+  createDesk: (api: Api) => Desk;
+  botInfo?: UserFromGetMe;
+}
+
+/** Counts updates still being handled, so shutdown can wait for them. */
+export class InFlight {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+  enter(): void {
+    this.count++;
+  }
+  leave(): void {
+    this.count--;
+    if (this.count === 0) for (const w of this.waiters.splice(0)) w();
+  }
+  get size(): number {
+    return this.count;
+  }
+  /** Resolves when nothing is in flight, or after timeoutMs. */
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}
+
+export function createBot(config: Config, deps: BotDeps) {
+  const bot = new Bot<Context>(config.BOT_TOKEN, {
+    client: { apiRoot: config.TELEGRAM_API_ROOT },
+    ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
+  });
+  // Obey 429's retry_after (however long), and retry network and 5xx failures a few times.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: Infinity, rethrowHttpErrors: false }));
+  const desk = deps.createDesk(bot.api);
+  const inFlight = new InFlight();
+
+  bot.use(async (ctx, next) => {
+    inFlight.enter();
+    try {
+      ctx.desk = desk;
+      ctx.config = config;
+      ctx.log = deps.logger.child({ update_id: ctx.update.update_id });
+      await next();
+    } finally {
+      inFlight.leave();
+    }
+  });
+
+  // Only the users' private chats and the configured supergroup are served.
+  bot.drop((ctx) => {
+    const chat = ctx.chat;
+    return !chat || (chat.type !== 'private' && chat.id !== config.SUPPORT_CHAT_ID);
+  });
+
+  // Updates of one conversation are handled in order: a user's messages by
+  // the private chat, managers' by the topic. Others run concurrently.
+  bot.use(
+    sequentialize((ctx: Context) => {
+      const chat = ctx.chat;
+      if (chat?.type === 'private') return `user:${chat.id}`;
+      const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+      return thread === undefined ? undefined : `topic:${thread}`;
+    }),
+  );
+
+  const features = bot.errorBoundary((err) => {
+    const ctx = err.ctx;
+    ctx.log.error({ err: describeError(err.error) }, 'feature failed');
+  });
+  features.use(greeting, ticketStatus, topicEvents, managerReplies, userMessages, unhandled);
+
+  bot.catch((err) => deps.logger.error({ update_id: err.ctx.update.update_id, err: describeError(err.error) }, 'unhandled error'));
+  return { bot, desk, inFlight };
+}
+
+/** Errors for the log, without request payloads (they hold message texts). */
+export function describeError(error: unknown) {
+  if (error instanceof GrammyError) return { kind: 'telegram', method: error.method, code: error.error_code, description: error.description };
+  if (error instanceof HttpError) return { kind: 'network', message: error.message };
+  if (error instanceof Error) return { kind: error.name, message: error.message, stack: error.stack };
+  return { kind: typeof error };
+}

@@ -1,0 +1,48 @@
+// The service's whole configuration: one zod schema over the environment,
+// parsed once in main. A bad or missing value stops start-up with one line
+// that names the variable (see formatConfigError).
+import { z } from 'zod';
+
+const languages = ['ru', 'en'] as const;
+
+export const configSchema = z.object({
+  BOT_TOKEN: z
+    .string({ error: 'is required: the token @BotFather gave you' })
+    .trim()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'does not look like a bot token (expected 123456789:AA...)'),
+  SUPPORT_CHAT_ID: z
+    .string({ error: 'is required: the id of the managers\' supergroup, like -1001234567890' })
+    .trim()
+    .regex(/^-100\d{5,}$/, 'must be a supergroup id, like -1001234567890')
+    .transform(Number),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('file:./data/topic.db')
+    .refine((v) => /^(file:.+|postgres(ql)?:\/\/.+)$/.test(v), 'must be file:<path> (SQLite) or postgresql://… (PostgreSQL)'),
+  TELEGRAM_API_ROOT: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL, like https://api.telegram.org' })
+    .default('https://api.telegram.org')
+    .transform((v) => v.replace(/\/+$/, '')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Language of the texts the bot writes into the managers' supergroup. */
+  MANAGER_LANGUAGE: z.enum(languages).default('ru'),
+  /** Overrides of the /start greeting; empty means the built-in text. */
+  GREETING_RU: z.string().trim().optional(),
+  GREETING_EN: z.string().trim().optional(),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError whose message is one line naming the variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable (`FOO=` in .env) means "not set", so defaults apply.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = issue?.path.join('.') || 'configuration';
+  throw new ConfigError(`Config error: ${variable} ${issue?.message ?? 'is invalid'}`);
+}

@@ -1,0 +1,62 @@
+// Opens the database named by DATABASE_URL: SQLite (better-sqlite3) for
+// `file:` URLs, PostgreSQL (pg) for `postgres(ql)://` URLs. Both generated
+// clients come from the same models (prisma/schema.prisma), so everything
+// above this module uses one client type and never asks which database it is.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaClient as SqliteClient } from '../generated/sqlite/client.js';
+import { PrismaClient as PostgresClient } from '../generated/postgresql/client.js';
+
+export type Provider = 'sqlite' | 'postgresql';
+
+/** The Prisma client the whole app uses; the models are identical for both providers. */
+export type Db = SqliteClient;
+
+export interface Database {
+  readonly provider: Provider;
+  readonly prisma: Db;
+  /** A fresh adapter factory for the schema engine (migrations). */
+  adapterFactory(): SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+export function providerOf(url: string): Provider {
+  if (url.startsWith('file:')) return 'sqlite';
+  if (url.startsWith('postgresql://') || url.startsWith('postgres://')) return 'postgresql';
+  throw new Error(`DATABASE_URL must start with file:, postgresql:// or postgres://`);
+}
+
+/** `file:./data/topic.db`, `file:data/topic.db`, `file:/abs/topic.db` or `file:///abs/topic.db` → absolute path. */
+export function sqlitePath(url: string): string {
+  if (url.startsWith('file://')) return fileURLToPath(url.split('?')[0] ?? url);
+  return resolve(url.slice('file:'.length).split('?')[0] ?? '');
+}
+
+export function createDb(url: string): Database {
+  const provider = providerOf(url);
+  if (provider === 'sqlite') {
+    const path = sqlitePath(url);
+    mkdirSync(dirname(path), { recursive: true });
+    const factory = () => new PrismaBetterSqlite3({ url: path });
+    const prisma = new SqliteClient({ adapter: factory() });
+    return {
+      provider,
+      prisma,
+      adapterFactory: factory,
+      close: () => prisma.$disconnect(),
+    };
+  }
+  const factory = () => new PrismaPg({ connectionString: url });
+  // Same models, different provider: the client's API is identical.
+  const prisma = new PostgresClient({ adapter: factory() }) as unknown as Db;
+  return {
+    provider,
+    prisma,
+    adapterFactory: factory,
+    close: () => prisma.$disconnect(),
+  };
+}

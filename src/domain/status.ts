@@ -1,0 +1,14 @@
+// The three ticket statuses and their marks in a topic's name.
+export type TicketStatus = 'WAITING' | 'IN_WORK' | 'RESOLVED';
+
+export const statusEmoji: Record<TicketStatus, string> = {
+  WAITING: '❗️',
+  IN_WORK: '📝',
+  RESOLVED: '🏁',
+};
+
+export const allStatuses: readonly TicketStatus[] = ['WAITING', 'IN_WORK', 'RESOLVED'];
+
+export function isTicketStatus(value: string): value is TicketStatus {
+  return (allStatuses as readonly string[]).includes(value);
+}

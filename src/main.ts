@@ -1,0 +1,49 @@
+// Entry point: reads the environment (.env too), builds the app, runs it
+// until SIGINT/SIGTERM. Wiring only.
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, parseConfig } from './config.js';
+import { createApp, StartupError } from './app.js';
+import { createLogger } from './logger.js';
+
+// .env (or the file DOTENV_CONFIG_PATH names, dotenv's own convention) fills
+// what the environment does not set. Quiet, because dotenv would otherwise
+// print a banner on stdout, which is the log stream.
+loadDotenv({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
+
+let config;
+try {
+  config = parseConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+const logger = createLogger(config.LOG_LEVEL);
+const app = createApp(config, logger);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+
+try {
+  await app.start();
+} catch (error) {
+  if (error instanceof StartupError) {
+    logger.fatal(error.message);
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    logger.fatal({ err: error }, 'start-up failed');
+  }
+  await app.stop().catch(() => undefined);
+  process.exit(1);
+}

@@ -1,0 +1,201 @@
+// The support desk end to end: a simulated user and managers talk to the bot
+// through the fake Bot API server, on SQLite and on PostgreSQL.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { User } from 'grammy/types';
+import { dbKinds } from '../support/databases.js';
+import { eventually, startDesk, text, type TestDesk } from '../support/desk.js';
+
+for (const kind of dbKinds) {
+  describe(`support desk on ${kind}`, () => {
+    let d: TestDesk;
+    beforeEach(async () => {
+      d = await startDesk(kind);
+    });
+    afterEach(async () => {
+      await d.close();
+    });
+
+    /** The user writes; resolves when the copy has landed in their topic. */
+    async function userWrites(user: User, body: string) {
+      const sent = d.tg.userSends(user, { text: body });
+      const topic = await d.waitForTopicOf(user);
+      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === body));
+      return { sent, topic };
+    }
+
+    test('/start greets in the user\'s language and opens no topic; the first message opens a topic with ❗️ and a card', async () => {
+      const user = d.tg.createUser({ first_name: '<b>&Co</b>', last_name: '*x*', username: 'anna', language_code: 'en' });
+      d.tg.userSends(user, { text: '/start', entities: [{ type: 'bot_command', offset: 0, length: 6 }] });
+      const greeting = await d.tg.waitFor(() => d.botMessagesTo(user)[0]);
+      assert.match(text(greeting) ?? '', /^Hello!/);
+      assert.equal(d.tg.topics(d.group.id).length, 0, '/start must not open a topic');
+
+      const { topic } = await userWrites(user, 'My VPN does not work');
+      assert.equal(topic.name, '❗️ <b>&Co</b> *x* @anna');
+      const inTopic = d.topicMessages(topic.message_thread_id);
+      assert.ok(inTopic[0] && 'forum_topic_created' in inTopic[0], 'the topic starts with its creation message');
+      const card = inTopic[1];
+      assert.equal(card?.from?.id, d.tg.botUser.id);
+      assert.ok(text(card)?.includes('<b>&Co</b> *x* @anna'), `the name shows as typed: ${text(card)}`);
+      assert.ok(text(card)?.includes(`${user.id}`));
+      assert.ok(text(card)?.includes('Ticket #1'));
+      // Telegram turns a tg://user?id= link into a mention of that user.
+      assert.ok(card?.entities?.some((e) => e.type === 'text_mention' && e.user.id === user.id), 'the card links to the user');
+      const buttons = card?.reply_markup?.inline_keyboard.flat().map((b) => b.text);
+      assert.deepEqual(buttons, ['📝 Take', '🏁 Resolved']);
+      assert.equal(text(inTopic[2]), 'My VPN does not work');
+      assert.equal(inTopic[2]?.forward_origin, undefined, 'copied, not forwarded');
+
+      // A second message, of another kind, lands in the same topic after the first.
+      d.tg.userSends(user, { photo: true, caption: 'screenshot' });
+      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).find((m) => 'photo' in m));
+      assert.equal(d.tg.topics(d.group.id).length, 1);
+      assert.deepEqual(
+        d.topicMessages(topic.message_thread_id).slice(2).map((m) => text(m)),
+        ['My VPN does not work', 'screenshot'],
+      );
+
+      const stored = await d.app.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(user.id) }, include: { messages: true, tickets: true } });
+      assert.equal(stored.messageCount, 2);
+      assert.equal(stored.firstName, '<b>&Co</b>');
+      assert.equal(stored.tickets.length, 1);
+      assert.equal(stored.tickets[0]?.status, 'WAITING');
+      assert.deepEqual(stored.messages.map((m) => [m.direction, m.kind, m.state]), [
+        ['INBOUND', 'text', 'DELIVERED'],
+        ['INBOUND', 'photo', 'DELIVERED'],
+      ]);
+      assert.ok(stored.messages.every((m) => m.userChatMessageId !== null && m.topicMessageId !== null));
+    });
+
+    test('a manager\'s reply is copied to the user and the ticket goes 📝; buttons and /close resolve it 🏁', async () => {
+      const user = d.tg.createUser({ first_name: 'Ivan', language_code: 'ru' });
+      const { topic } = await userWrites(user, 'Привет');
+      const thread = topic.message_thread_id;
+
+      const reply = d.tg.managerSends(d.group.id, d.manager, { text: 'Здравствуйте! Сейчас проверим.' }, { threadId: thread });
+      const copy = await d.tg.waitFor(() => d.botMessagesTo(user).find((m) => text(m) === 'Здравствуйте! Сейчас проверим.'));
+      assert.equal(copy.forward_origin, undefined);
+      await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '📝 Ivan');
+
+      const ticket = await d.app.db.prisma.ticket.findFirstOrThrow({ where: { userId: BigInt(user.id) }, include: { messages: true } });
+      assert.equal(ticket.status, 'IN_WORK');
+      assert.equal(ticket.assigneeId, BigInt(d.manager.id));
+      assert.ok(ticket.firstResponseAt);
+      const out = ticket.messages.find((m) => m.direction === 'OUTBOUND');
+      assert.equal(out?.managerId, BigInt(d.manager.id));
+      assert.equal(out?.topicMessageId, reply.message_id);
+      assert.equal(out?.userChatMessageId, copy.message_id);
+
+      // 🏁 by the card's button.
+      assert.ok(ticket.cardMessageId);
+      const queryId = d.tg.pressButton(d.manager, d.group.id, ticket.cardMessageId, `status:${ticket.id}:RESOLVED`);
+      const answer = await d.tg.waitFor(() => d.tg.callbackAnswers.find((a) => a.callback_query_id === queryId));
+      assert.equal(answer.text, 'Status: 🏁 resolved');
+      await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '🏁 Ivan');
+      const card = d.tg.message(d.group.id, ticket.cardMessageId);
+      assert.match(text(card) ?? '', /🏁 resolved — Mary Manager @mary_support/);
+      assert.deepEqual(card?.reply_markup?.inline_keyboard.flat().map((b) => b.text), ['❗️ Reopen', '📝 Take']);
+
+      // Pressing it back to ❗️ works too.
+      d.tg.pressButton(d.manager, d.group.id, ticket.cardMessageId, `status:${ticket.id}:WAITING`);
+      await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '❗️ Ivan');
+
+      // /close resolves the current ticket and is not relayed.
+      const userMessagesBefore = d.botMessagesTo(user).length;
+      d.tg.managerSends(d.group.id, d.manager, { text: '/close', entities: [{ type: 'bot_command', offset: 0, length: 6 }] }, { threadId: thread });
+      await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '🏁 Ivan');
+      const changes = await d.app.db.prisma.statusChange.findMany({ where: { ticketId: ticket.id }, orderBy: { id: 'asc' } });
+      assert.deepEqual(changes.map((c) => [c.from, c.to, c.actorId === null ? null : Number(c.actorId)]), [
+        [null, 'WAITING', null],
+        ['WAITING', 'IN_WORK', d.manager.id],
+        ['IN_WORK', 'RESOLVED', d.manager.id],
+        ['RESOLVED', 'WAITING', d.manager.id],
+        ['WAITING', 'RESOLVED', d.manager.id],
+      ]);
+      assert.equal(d.botMessagesTo(user).length, userMessagesBefore, '/close never reaches the user');
+      // No rename was sent when the name would not have changed.
+      assert.ok(!d.tg.calls.some((c) => c.description?.includes('TOPIC_NOT_MODIFIED')));
+    });
+
+    test('a user writing after 🏁 opens a new ticket in the same topic, back to ❗️; a closed topic is reopened', async () => {
+      const user = d.tg.createUser({ first_name: 'Olga', language_code: 'ru' });
+      const { topic } = await userWrites(user, 'first question');
+      const first = await d.app.db.prisma.ticket.findFirstOrThrow({ where: { userId: BigInt(user.id) } });
+      d.tg.pressButton(d.manager, d.group.id, first.cardMessageId!, `status:${first.id}:RESOLVED`);
+      await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '🏁 Olga');
+      d.tg.managerClosesTopic(d.group.id, d.manager, topic.message_thread_id);
+      await eventually(async () => (await d.app.db.prisma.topic.findFirst({ where: { threadId: topic.message_thread_id } }))?.closed);
+
+      await userWrites(user, 'second question');
+      await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '❗️ Olga');
+      const now = d.tg.topics(d.group.id);
+      assert.equal(now.length, 1, 'the same topic');
+      assert.equal(now[0]?.message_thread_id, topic.message_thread_id);
+      assert.equal(now[0]?.closed, false, 'the closed topic was reopened');
+      assert.equal(now[0]?.name, '❗️ Olga');
+      const tickets = await d.app.db.prisma.ticket.findMany({ where: { userId: BigInt(user.id) }, orderBy: { id: 'asc' } });
+      assert.deepEqual(tickets.map((t) => t.status), ['RESOLVED', 'WAITING']);
+      const secondCard = d.tg.message(d.group.id, tickets[1]!.cardMessageId!);
+      assert.match(text(secondCard) ?? '', new RegExp(`Ticket #${tickets[1]!.id} · earlier tickets: 1`));
+      const texts = d.topicMessages(topic.message_thread_id).map(text);
+      assert.ok(texts.indexOf('second question') > texts.indexOf(text(secondCard)), 'the new card comes before the message');
+    });
+
+    test('the mapping survives a restart: no second topic', async () => {
+      const user = d.tg.createUser({ first_name: 'Petr', language_code: 'ru' });
+      const { topic } = await userWrites(user, 'before restart');
+      await d.restart();
+      await userWrites(user, 'after restart');
+      assert.equal(d.tg.topics(d.group.id).length, 1);
+      assert.deepEqual(
+        d.topicMessages(topic.message_thread_id).filter((m) => m.from?.id === d.tg.botUser.id && !m.reply_markup && !('forum_topic_created' in m)).map(text),
+        ['before restart', 'after restart'],
+      );
+    });
+
+    test('a user\'s burst arrives in the topic in the order sent', async () => {
+      const user = d.tg.createUser({ first_name: 'Burst', language_code: 'en' });
+      const bodies = Array.from({ length: 15 }, (_, i) => `message ${i + 1}`);
+      for (const body of bodies) d.tg.userSends(user, { text: body });
+      const topic = await d.waitForTopicOf(user);
+      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).filter((m) => text(m)?.startsWith('message ')).length === bodies.length);
+      assert.deepEqual(d.topicMessages(topic.message_thread_id).map(text).filter((t) => t?.startsWith('message ')), bodies);
+    });
+
+    test('General, other chats, other bots, service messages and commands are never relayed', async () => {
+      const user = d.tg.createUser({ first_name: 'Nina', language_code: 'en' });
+      const { topic } = await userWrites(user, 'hello');
+      const thread = topic.message_thread_id;
+      const otherBot = d.tg.createUser({ first_name: 'Spam', username: 'spam_bot', is_bot: true });
+      d.tg.addMember(d.group.id, otherBot, 'member');
+      const otherGroup = d.tg.createSupergroup({ title: 'Elsewhere' });
+      d.tg.addMember(otherGroup.id, d.manager, 'member');
+
+      d.tg.managerSends(d.group.id, d.manager, { text: 'in General' });
+      d.tg.managerSends(d.group.id, otherBot, { text: 'from a bot' }, { threadId: thread });
+      d.tg.managerSends(otherGroup.id, d.manager, { text: 'in another group' }, { threadId: thread });
+      d.tg.managerSends(d.group.id, d.manager, { text: '/note internal', entities: [{ type: 'bot_command', offset: 0, length: 5 }] }, { threadId: thread });
+      // The unknown command gets a visible hint in the topic instead of silence.
+      await d.tg.waitFor(() => d.topicMessages(thread).find((m) => m.from?.id === d.tg.botUser.id && text(m)?.startsWith('Commands are not sent')));
+      // A real reply after all of them is the only thing the user gets.
+      d.tg.managerSends(d.group.id, d.manager, { text: 'the real answer' }, { threadId: thread });
+      await d.tg.waitFor(() => d.botMessagesTo(user).some((m) => text(m) === 'the real answer'));
+      assert.deepEqual(d.botMessagesTo(user).map(text), ['the real answer']);
+      await eventually(async () => (await d.app.db.prisma.message.count({ where: { direction: 'OUTBOUND' } })) === 1);
+      assert.equal(await d.app.db.prisma.message.count({ where: { direction: 'OUTBOUND' } }), 1);
+    });
+
+    test('a reply to a user who blocked the bot gives the managers a notice in the topic', async () => {
+      const user = d.tg.createUser({ first_name: 'Gone', language_code: 'en' });
+      const { topic } = await userWrites(user, 'bye');
+      d.tg.userBlocksBot(user);
+      const reply = d.tg.managerSends(d.group.id, d.manager, { text: 'are you there?' }, { threadId: topic.message_thread_id });
+      const notice = await d.tg.waitFor(() =>
+        d.topicMessages(topic.message_thread_id).find((m) => m.reply_to_message?.message_id === reply.message_id && m.from?.id === d.tg.botUser.id),
+      );
+      assert.match(text(notice) ?? '', /not delivered.*blocked the bot/);
+      await eventually(async () => (await d.app.db.prisma.user.findUnique({ where: { id: BigInt(user.id) } }))?.blocked === true);
+    });
+  });
+}

@@ -1,0 +1,424 @@
+// The fake Telegram Bot API server: HTTP on 127.0.0.1, getUpdates long polling, fault injection,
+// and the test-facing API (actors that act as users and managers, and observers). State lives
+// in state.ts and the Bot API methods in methods.ts; this module wires them to the network.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Chat, Message, Update, User, UserFromGetMe } from 'grammy/types';
+import { ApiError, E } from './errors.js';
+import { createMethods, deleteTopic, type CallbackAnswer, type Handler, type Params } from './methods.js';
+import { withDetectedEntities } from './html.js';
+import { readParams } from './params.js';
+import { CAPTIONED, World, nowSeconds, type ChatRecord, type Content, type MemberStatus, type TopicRecord } from './state.js';
+
+export type { Content } from './state.js';
+export type { CallbackAnswer } from './methods.js';
+
+export interface FakeTelegramOptions { token?: string; botUsername?: string }
+export interface CallRecord {
+  method: string;
+  params: Record<string, unknown>;
+  ok: boolean;
+  error_code?: number;
+  description?: string;
+  at: number;
+}
+export interface TopicView { message_thread_id: number; name: string; icon_color: number; icon_custom_emoji_id?: string; closed: boolean; deleted: boolean }
+export interface FaultSpec { error_code: number; description: string; parameters?: object }
+
+const CONFLICT_INTERVAL_MS = 3000; // at most one 409 per this interval, as the real server does
+
+interface HeldPoll { limit: number; finish: (result: Update[] | ApiError) => void }
+
+export class FakeTelegram {
+  readonly token: string;
+  readonly botUser: UserFromGetMe;
+  readonly calls: CallRecord[] = [];
+  readonly callbackAnswers: CallbackAnswer[] = [];
+  apiRoot = '';
+  private readonly world: World;
+  private readonly methods: Map<string, Handler>;
+  private readonly faults = new Map<string, { error: FaultSpec; remaining: number }>();
+  private readonly server: Server;
+  private held: HeldPoll | undefined;
+  private wakeScheduled = false;
+  private lastConflictAt = 0;
+  private stopping: Promise<void> | undefined;
+
+  constructor(opts: FakeTelegramOptions = {}) {
+    this.token = opts.token ?? '123456:TEST-TOKEN';
+    // A real bot's id is the number before the colon of its token.
+    const tokenId = Number(this.token.split(':')[0]);
+    this.botUser = {
+      id: Number.isSafeInteger(tokenId) && tokenId > 0 ? tokenId : 1000001, is_bot: true, first_name: 'Topic',
+      username: opts.botUsername ?? 'topic_test_bot', can_join_groups: true, can_read_all_group_messages: false,
+      supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false,
+      allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false,
+    } as UserFromGetMe;
+    this.world = new World(this.botUser);
+    this.world.onUpdate = () => this.scheduleWake();
+    this.methods = createMethods(this.world, this.callbackAnswers);
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** Answers a held long poll with [], then closes the server. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= new Promise<void>((resolve) => {
+      this.held?.finish([]);
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+    return this.stopping;
+  }
+
+  // ---------------- HTTP ----------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const route = /^\/bot([^/]+)\/([^/]+)$/.exec(url.pathname);
+    const gone = new AbortController(); // the client hung up before we answered (e.g. runner.stop())
+    res.on('close', () => { if (!res.writableFinished) gone.abort(); });
+    const at = Date.now();
+    const method = route?.[2] ?? '';
+    let params: Params = {};
+    const record = (error?: ApiError) => {
+      this.calls.push({ method, params, ok: !error, ...(error ? { error_code: error.error_code, description: error.description } : {}), at });
+    };
+    try {
+      if (!route) throw E.notFound();
+      params = await readParams(req, url);
+      if (route[1] !== this.token) throw E.unauthorized();
+      const lower = method.toLowerCase();
+      const handler = lower === 'getupdates' ? (p: Params) => this.getUpdates(p, gone.signal) : this.methods.get(lower);
+      if (!handler) throw E.methodNotFound();
+      const fault = this.takeFault(lower);
+      if (fault) throw new ApiError(fault.error_code, fault.description, fault.parameters);
+      const result = await handler(params);
+      record();
+      this.send(res, 200, { ok: true, result });
+    } catch (err) {
+      const error = err instanceof ApiError ? err : new ApiError(500, 'Internal Server Error');
+      if (!(err instanceof ApiError)) console.error('fake-telegram: handler crashed', err);
+      if (route) record(error);
+      this.send(res, error.error_code, error.toJSON());
+    }
+  }
+
+  private send(res: ServerResponse, status: number, body: object): void {
+    if (res.destroyed || res.writableEnded) return;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.stopping) headers['connection'] = 'close'; // let stop() finish instead of waiting on keep-alive
+    res.writeHead(status, headers).end(JSON.stringify(body));
+  }
+
+  private takeFault(method: string): FaultSpec | undefined {
+    const fault = this.faults.get(method);
+    if (!fault) return undefined;
+    if (--fault.remaining <= 0) this.faults.delete(method);
+    return fault.error;
+  }
+
+  // ---------------- getUpdates ----------------
+
+  private getUpdates(p: Params, gone: AbortSignal): Update[] | Promise<Update[]> {
+    const w = this.world;
+    if (w.webhookUrl) throw E.webhookActive();
+    // Any newer request ends a held one; the older gets the 409, rate-limited like Telegram.
+    if (this.held) {
+      const now = Date.now();
+      const conflict = now - this.lastConflictAt >= CONFLICT_INTERVAL_MS;
+      if (conflict) this.lastConflictAt = now;
+      this.held.finish(conflict ? E.terminatedByOtherPoll() : []);
+    }
+    if (p['allowed_updates'] !== undefined) w.setAllowedUpdates(p['allowed_updates']);
+    const offset = Number(p['offset'] ?? 0) || 0;
+    if (offset > 0) {
+      while (w.updates.length && w.updates[0]!.update_id < offset) w.updates.shift();
+    } else if (offset < 0) {
+      w.updates.splice(0, Math.max(0, w.updates.length + offset));
+    }
+    // Out-of-range values are clamped, not refused, as in the Bot API server.
+    const clamp = (v: unknown, fallback: number, min: number, max: number) =>
+      Math.min(max, Math.max(min, v === undefined || v === '' || Number.isNaN(Number(v)) ? fallback : Math.trunc(Number(v))));
+    const limit = clamp(p['limit'], 100, 1, 100);
+    const timeout = clamp(p['timeout'], 0, 0, 50);
+    if (w.updates.length || timeout === 0 || this.stopping) return w.updates.slice(0, limit);
+    return new Promise<Update[]>((resolve, reject) => {
+      const timer = setTimeout(() => held.finish([]), timeout * 1000);
+      const held: HeldPoll = {
+        limit,
+        finish: (result) => {
+          clearTimeout(timer);
+          if (this.held === held) this.held = undefined;
+          if (result instanceof ApiError) reject(result);
+          else resolve(result);
+        },
+      };
+      this.held = held;
+      gone.addEventListener('abort', () => held.finish([]));
+    });
+  }
+
+  /** Releases a held poll once the current burst of updates is queued, so they arrive together. */
+  private scheduleWake(): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      if (this.held && this.world.updates.length) this.held.finish(this.world.updates.slice(0, this.held.limit));
+    });
+  }
+
+  // ---------------- actors ----------------
+
+  createUser(p: { first_name: string; last_name?: string; username?: string; language_code?: string; is_bot?: boolean }): User {
+    return this.world.createUser(p);
+  }
+
+  createSupergroup(p: { title?: string; is_forum?: boolean; botStatus?: 'administrator' | 'member' | 'left'; botCanManageTopics?: boolean } = {}): Chat {
+    return this.world.createSupergroup(p);
+  }
+
+  addMember(chatId: number, user: User, status: 'member' | 'administrator' | 'creator' = 'member'): void {
+    const rec = this.world.group(chatId);
+    if (status === 'creator') for (const [id, m] of rec.members) if (m.status === 'creator') rec.members.delete(id);
+    rec.members.set(user.id, { user, status });
+  }
+
+  userSends(user: User, content: Content, opts: { replyToMessageId?: number; mediaGroupId?: string } = {}): Message {
+    const rec = this.privateChat(user);
+    rec.started = true;
+    const replyTo = opts.replyToMessageId === undefined ? undefined : this.existing(rec, opts.replyToMessageId);
+    const m = this.world.post(rec, user, this.body(content, opts.mediaGroupId), { replyTo });
+    this.world.enqueue({ message: m as never });
+    return clone(m);
+  }
+
+  managerSends(chatId: number, manager: User, content: Content, opts: { threadId?: number; replyToMessageId?: number; mediaGroupId?: string } = {}): Message {
+    const rec = this.world.group(chatId);
+    this.assertMember(rec, manager);
+    // A thread the fake never saw is allowed (a test may simulate foreign traffic); a deleted one is not.
+    if (opts.threadId !== undefined && rec.topics.get(opts.threadId)?.deleted) {
+      throw new Error(`fake-telegram: thread ${opts.threadId} in ${chatId} was deleted; nobody can write there`);
+    }
+    const replyTo = opts.replyToMessageId === undefined ? undefined : this.existing(rec, opts.replyToMessageId);
+    const m = this.world.post(rec, manager, this.body(content, opts.mediaGroupId), { threadId: opts.threadId, replyTo });
+    // Privacy mode: a bot that is not an admin only sees commands and explicit replies to itself.
+    const sees = rec.bot.status === 'administrator' ||
+      (rec.bot.status === 'member' && (m.text?.startsWith('/') || (!!replyTo && replyTo.from?.id === this.botUser.id)));
+    if (sees) this.world.enqueue({ message: m as never });
+    return clone(m);
+  }
+
+  userEdits(user: User, messageId: number, content: Content): Message {
+    return this.edit(this.privateChat(user), user, messageId, content);
+  }
+
+  managerEdits(chatId: number, manager: User, messageId: number, content: Content): Message {
+    return this.edit(this.world.group(chatId), manager, messageId, content);
+  }
+
+  /** A tap on an inline button. Only a button that is on the message now can be pressed. */
+  pressButton(user: User, chatId: number, messageId: number, data: string): string {
+    const rec = this.world.chats.get(chatId);
+    if (!rec) throw new Error(`fake-telegram: no chat ${chatId}`);
+    if (rec.user && (rec.blocked || rec.deactivated)) throw new Error(`fake-telegram: user ${user.id} has blocked the bot or is deactivated`);
+    const m = this.existing(rec, messageId);
+    const buttons = m.reply_markup?.inline_keyboard.flat() ?? [];
+    if (!buttons.some((b) => 'callback_data' in b && b.callback_data === data)) {
+      throw new Error(`fake-telegram: message ${messageId} in ${chatId} has no button with callback_data ${JSON.stringify(data)}; its keyboard: ${JSON.stringify(m.reply_markup ?? null)}`);
+    }
+    const id = String(BigInt(user.id) * 1000000n + BigInt(this.world.nextSeq()));
+    this.world.callbackQueries.set(id, { at: Date.now(), answered: false });
+    const chat_instance = String(BigInt(Math.abs(chatId)) * 7919n + 4242n);
+    this.world.enqueue({ callback_query: { id, from: user, message: m, chat_instance, data } });
+    return id;
+  }
+
+  userBlocksBot(user: User): void {
+    this.setBlocked(user, true);
+  }
+
+  userUnblocksBot(user: User): void {
+    this.setBlocked(user, false);
+  }
+
+  deactivateUser(user: User): void {
+    this.privateChatRecord(user).deactivated = true;
+  }
+
+  managerClosesTopic(chatId: number, manager: User, threadId: number): Message {
+    return this.toggleTopic(chatId, manager, threadId, true);
+  }
+
+  managerReopensTopic(chatId: number, manager: User, threadId: number): Message {
+    return this.toggleTopic(chatId, manager, threadId, false);
+  }
+
+  /** Deleting a topic tells the bot nothing, as in Telegram; later sends into it fail. */
+  managerDeletesTopic(chatId: number, threadId: number): void {
+    const rec = this.world.group(chatId);
+    deleteTopic(rec, this.liveTopic(rec, threadId));
+  }
+
+  setBotRights(chatId: number, rights: { status: 'administrator' | 'member' | 'left' | 'kicked'; can_manage_topics?: boolean; can_delete_messages?: boolean }): void {
+    const rec = this.world.group(chatId);
+    const old_chat_member = this.world.botMember(rec);
+    const admin = rights.status === 'administrator';
+    rec.bot = {
+      status: rights.status,
+      can_manage_topics: admin && (rights.can_manage_topics ?? true),
+      can_delete_messages: admin && (rights.can_delete_messages ?? true),
+    };
+    const owner = [...rec.members.values()].find((m) => m.status === 'creator')?.user ?? this.world.bot;
+    this.world.enqueue({
+      my_chat_member: { chat: rec.chat, from: owner, date: nowSeconds(), old_chat_member, new_chat_member: this.world.botMember(rec) },
+    });
+  }
+
+  // ---------------- observers ----------------
+
+  messages(chatId: number, threadId?: number): Message[] {
+    const rec = this.world.chats.get(chatId);
+    if (!rec) return [];
+    return [...rec.messages.values()].filter((m) => threadId === undefined || m.message_thread_id === threadId).map(clone);
+  }
+
+  message(chatId: number, messageId: number): Message | undefined {
+    const m = this.world.chats.get(chatId)?.messages.get(messageId);
+    return m && clone(m);
+  }
+
+  topics(chatId: number): TopicView[] {
+    const rec = this.world.chats.get(chatId);
+    return [...(rec?.topics.values() ?? [])].map(({ creatorId: _, ...view }) => ({ ...view }));
+  }
+
+  pendingUpdates(): number {
+    return this.world.updates.length;
+  }
+
+  failNext(method: string, error: FaultSpec, times = 1): void {
+    this.faults.set(method.toLowerCase(), { error, remaining: times });
+  }
+
+  async waitFor<T>(fn: () => T | undefined | false | null, { timeoutMs = 5000 } = {}): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        const value = fn();
+        if (value !== undefined && value !== null && value !== false) return value;
+      } catch (err) {
+        lastError = err;
+      }
+      if (Date.now() >= deadline) {
+        const recent = this.calls.filter((c) => c.method.toLowerCase() !== 'getupdates').slice(-8)
+          .map((c) => `${c.method} ${c.ok ? 'ok' : `${c.error_code} ${c.description}`} ${JSON.stringify(c.params).slice(0, 160)}`);
+        throw new Error(
+          `fake-telegram: waitFor timed out after ${timeoutMs} ms` +
+          (lastError ? `; last error: ${String(lastError)}` : '') +
+          `; pending updates: ${this.pendingUpdates()}; last calls:\n  ${recent.join('\n  ') || '(none)'}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  // ---------------- helpers ----------------
+
+  private body(content: Content, mediaGroupId?: string): Partial<Message> {
+    return { ...this.world.content(content), ...(mediaGroupId ? { media_group_id: mediaGroupId } : {}) };
+  }
+
+  private privateChatRecord(user: User): ChatRecord {
+    const rec = this.world.chats.get(user.id);
+    if (!rec?.user) throw new Error(`fake-telegram: ${user.id} is not a user created with createUser`);
+    return rec;
+  }
+
+  /** A private chat the user can write in: a blocked bot or a deactivated account can't be written to. */
+  private privateChat(user: User): ChatRecord {
+    const rec = this.privateChatRecord(user);
+    if (rec.deactivated) throw new Error(`fake-telegram: user ${user.id} is deactivated`);
+    if (rec.blocked) throw new Error(`fake-telegram: user ${user.id} has blocked the bot; call userUnblocksBot first`);
+    return rec;
+  }
+
+  private existing(rec: ChatRecord, messageId: number): Message {
+    const m = rec.messages.get(messageId);
+    if (!m) throw new Error(`fake-telegram: no message ${messageId} in chat ${rec.chat.id}`);
+    return m;
+  }
+
+  private assertMember(rec: ChatRecord, user: User): void {
+    const status = rec.members.get(user.id)?.status;
+    if (status !== 'member' && status !== 'administrator' && status !== 'creator') {
+      throw new Error(`fake-telegram: user ${user.id} is not a member of ${rec.chat.id}; call addMember first`);
+    }
+  }
+
+  private liveTopic(rec: ChatRecord, threadId: number): TopicRecord {
+    const topic = this.world.topic(rec, threadId);
+    if (!topic) throw new Error(`fake-telegram: no open thread ${threadId} in ${rec.chat.id} (never created or deleted)`);
+    return topic;
+  }
+
+  private edit(rec: ChatRecord, by: User, messageId: number, content: Content): Message {
+    const m = this.existing(rec, messageId);
+    if (m.from?.id !== by.id) throw new Error(`fake-telegram: message ${messageId} was not sent by ${by.id}`);
+    if ('text' in content) {
+      if (m.text === undefined) throw new Error(`fake-telegram: message ${messageId} has no text to edit`);
+      m.text = content.text;
+      m.entities = withDetectedEntities(content.text, content.entities);
+      if (!m.entities.length) delete m.entities;
+    } else if ('caption' in content && CAPTIONED.some((k) => m[k] !== undefined)) {
+      if (content.caption === undefined) delete m.caption;
+      else m.caption = content.caption;
+      delete m.caption_entities;
+    } else {
+      throw new Error('fake-telegram: edits change a text or a caption');
+    }
+    m.edit_date = nowSeconds();
+    if (rec.user || this.botInGroup(rec)) this.world.enqueue({ edited_message: m as never });
+    return clone(m);
+  }
+
+  private botInGroup(rec: ChatRecord): boolean {
+    return rec.bot.status !== 'left' && rec.bot.status !== 'kicked';
+  }
+
+  private setBlocked(user: User, blocked: boolean): void {
+    const rec = this.privateChatRecord(user);
+    if (rec.blocked === blocked) return;
+    rec.blocked = blocked;
+    const member = (status: MemberStatus) => this.world.member(this.world.bot, status);
+    this.world.enqueue({
+      my_chat_member: {
+        chat: rec.chat, from: user, date: nowSeconds(),
+        old_chat_member: member(blocked ? 'member' : 'kicked'), new_chat_member: member(blocked ? 'kicked' : 'member'),
+      },
+    });
+  }
+
+  private toggleTopic(chatId: number, manager: User, threadId: number, close: boolean): Message {
+    const rec = this.world.group(chatId);
+    this.assertMember(rec, manager);
+    const topic = this.liveTopic(rec, threadId);
+    topic.closed = close;
+    const m = this.world.post(rec, manager, close ? { forum_topic_closed: {} } : { forum_topic_reopened: {} }, { threadId });
+    if (this.botInGroup(rec)) this.world.enqueue({ message: m as never }); // service messages pass privacy mode
+    return clone(m);
+  }
+}
+
+export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise<FakeTelegram> {
+  return new FakeTelegram(opts).start();
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
