@@ -1,16 +1,20 @@
-// Assembles the service from a parsed config: database (migrated), desk,
-// bot, start-up checks and the long-polling runner; and takes it apart again.
-import { run, type RunnerHandle } from '@grammyjs/runner';
-import { GrammyError, type Api } from 'grammy';
+// Assembles the service from a parsed config: database (migrated), outbox,
+// desk, bot, start-up checks and durable long polling; and takes it apart
+// again in the safe order.
+import type { RunnerHandle } from '@grammyjs/runner';
+import { Api, GrammyError } from 'grammy';
 import type { Config } from './config.js';
 import { createBot } from './bot/create-bot.js';
+import { createDurableRunner } from './bot/durable-updates.js';
 import { createDb, type Database } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
+import { Outbox } from './delivery/outbox.js';
+import { RateLimiter } from './delivery/rate-limiter.js';
 import { createTelegramCourier } from './delivery/telegram-courier.js';
+import { createJobHandlers } from './domain/deliveries.js';
 import type { Desk } from './domain/desk.js';
 import { createStore } from './domain/store.js';
 import { textsFor } from './i18n/index.js';
-import { KeyedLock } from './lib/keyed-lock.js';
 import type { Logger } from './logger.js';
 
 /** A problem an admin must fix before the bot can serve; the message says how. */
@@ -20,26 +24,48 @@ export interface App {
   readonly db: Database;
   readonly desk: Desk;
   start(): Promise<void>;
-  /** Stops polling, lets in-flight updates finish (bounded), closes the database. */
+  /** Stops polling, lets in-flight work finish (bounded), closes the database. */
   stop(): Promise<void>;
 }
 
-const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+export interface AppOptions {
+  /** Called when the service cannot go on (another instance polls the same token, the token was revoked). */
+  onFatal?: (message: string) => void;
+}
 
-export function createApp(config: Config, logger: Logger): App {
+const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+/** The first item of an album waits this long for the others, then the album goes out as one. */
+const ALBUM_WAIT_MS = 700;
+
+export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const db = createDb(config.DATABASE_URL);
-  const { bot, desk, inFlight } = createBot(config, {
-    logger,
-    createDesk: (api) => ({
-      store: createStore(db.prisma),
-      courier: createTelegramCourier(api, config.SUPPORT_CHAT_ID),
-      supportChatId: config.SUPPORT_CHAT_ID,
-      managerTexts: textsFor(config.MANAGER_LANGUAGE),
-      conversations: new KeyedLock(),
-      logger,
-      now: () => new Date(),
-    }),
+  // The relay's own Api: no auto-retry here, the courier obeys 429s per target itself.
+  const relayApi = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT });
+  const limiter = new RateLimiter({ privateChat: config.LIMIT_PRIVATE_CHAT, group: config.LIMIT_GROUP, global: config.LIMIT_GLOBAL });
+  const courier = createTelegramCourier({ api: relayApi, supportChatId: config.SUPPORT_CHAT_ID, limiter, logger });
+  const outbox = new Outbox(db.prisma, logger, {
+    onHeld: (error) => {
+      // Tell the managers in General if Telegram still lets us; the log has it either way.
+      void relayApi
+        .sendMessage(config.SUPPORT_CHAT_ID, textsFor(config.MANAGER_LANGUAGE).deliveryHeld(error.description))
+        .catch(() => undefined);
+    },
   });
+  const desk: Desk = {
+    db: db.prisma,
+    store: createStore(db.prisma),
+    outbox,
+    courier,
+    supportChatId: config.SUPPORT_CHAT_ID,
+    managerTexts: textsFor(config.MANAGER_LANGUAGE),
+    logger,
+    now: () => new Date(),
+    albumWaitMs: ALBUM_WAIT_MS,
+  };
+  // The handlers send what the desk decided; they need the desk, the desk needs the outbox.
+  outbox.setHandlers(createJobHandlers(desk));
+  const { bot, inFlight } = createBot(config, { logger, desk });
+  const updates = createDurableRunner(bot, db.prisma, logger, { allowedUpdates: ALLOWED_UPDATES, concurrency: 64 });
   let runner: RunnerHandle | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -51,17 +77,30 @@ export function createApp(config: Config, logger: Logger): App {
       logger.info({ provider: db.provider, applied }, 'database ready');
       await bot.init();
       await checkSupportChat(bot.api, config.SUPPORT_CHAT_ID, bot.botInfo.id);
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+      await outbox.start();
+      const replayed = await updates.replay();
+      if (replayed) logger.info({ updates: replayed }, 'handled updates stored before the last stop');
+      runner = updates.start();
+      void runner.task()?.catch((error: unknown) => {
+        if (error instanceof GrammyError && error.error_code === 409) {
+          options.onFatal?.(`Another instance is polling this bot's updates (Telegram: "${error.description}"). Stopping: run only one instance per bot token.`);
+        } else if (error instanceof GrammyError && error.error_code === 401) {
+          options.onFatal?.('Telegram does not accept BOT_TOKEN (401 Unauthorized): check it with @BotFather.');
+        } else {
+          options.onFatal?.(`Polling stopped: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
       logger.info({ bot: bot.botInfo.username, support_chat_id: config.SUPPORT_CHAT_ID }, 'polling for updates');
     },
     stop() {
       stopping ??= (async () => {
-        if (runner?.isRunning()) await runner.stop();
+        if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         // runner.stop() does not wait for middleware still running.
         const idle = await inFlight.idle(10_000);
         if (!idle) logger.warn({ in_flight: inFlight.size }, 'stopped with updates still being handled');
+        await outbox.stop(10_000);
         await db.close();
-        logger.info('stopped');
+        logger.info({ pending_jobs: outbox.size }, 'stopped');
       })();
       return stopping;
     },

@@ -5,6 +5,20 @@ import { z } from 'zod';
 
 const languages = ['ru', 'en'] as const;
 
+const units: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000 };
+
+/** "20/min", "3/3s", "30/s", or "off": at most N sends in any such window. */
+const rate = (example: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(off|0|\d+\s*\/\s*\d*\s*(ms|s|sec|m|min))$/, `must be like ${example} (N per window) or off`)
+    .transform((v) => {
+      const m = /^(\d+)\s*\/\s*(\d*)\s*(ms|s|sec|m|min)$/.exec(v);
+      if (!m || Number(m[1]) === 0) return null;
+      return { limit: Number(m[1]), windowMs: Number(m[2] || 1) * units[m[3]!]! };
+    });
+
 export const configSchema = z.object({
   BOT_TOKEN: z
     .string({ error: 'is required: the token @BotFather gave you' })
@@ -25,6 +39,10 @@ export const configSchema = z.object({
     .default('https://api.telegram.org')
     .transform((v) => v.replace(/\/+$/, '')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Telegram's sending limits, kept on our side (see README, "Delivery"). */
+  LIMIT_PRIVATE_CHAT: rate('3/3s').prefault('3/3s'),
+  LIMIT_GROUP: rate('20/min').prefault('20/min'),
+  LIMIT_GLOBAL: rate('30/s').prefault('30/s'),
   /** Language of the texts the bot writes into the managers' supergroup. */
   MANAGER_LANGUAGE: z.enum(languages).default('ru'),
   /** Overrides of the /start greeting; empty means the built-in text. */

@@ -20,7 +20,13 @@ try {
 }
 
 const logger = createLogger(config.LOG_LEVEL);
-const app = createApp(config, logger);
+const app = createApp(config, logger, {
+  onFatal: (message) => {
+    logger.fatal(message);
+    process.stderr.write(`${message}\n`);
+    void app.stop().finally(() => process.exit(1));
+  },
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

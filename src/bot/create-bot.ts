@@ -2,13 +2,15 @@
 // registered in one place. It does not start polling (see app.ts).
 import { sequentialize } from '@grammyjs/runner';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, GrammyError, HttpError, type Api } from 'grammy';
+import { Bot, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.js';
 import type { Desk } from '../domain/desk.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
+import { edits } from './features/edits.js';
 import { greeting } from './features/greeting.js';
+import { membership } from './features/membership.js';
 import { managerReplies } from './features/manager-replies.js';
 import { ticketStatus } from './features/ticket-status.js';
 import { topicEvents } from './features/topic-events.js';
@@ -17,8 +19,7 @@ import { userMessages } from './features/user-messages.js';
 
 export interface BotDeps {
   logger: Logger;
-  /** Builds the desk around the bot's own Api (so every call shares its retry policy). */
-  createDesk: (api: Api) => Desk;
+  desk: Desk;
   botInfo?: UserFromGetMe;
 }
 
@@ -54,9 +55,11 @@ export function createBot(config: Config, deps: BotDeps) {
     client: { apiRoot: config.TELEGRAM_API_ROOT },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
-  // Obey 429's retry_after (however long), and retry network and 5xx failures a few times.
+  // The relay's messages go through the outbox, which paces them; what the
+  // features answer directly (callback answers, short command replies) only
+  // needs 429s obeyed and brief network trouble retried.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: Infinity, rethrowHttpErrors: false }));
-  const desk = deps.createDesk(bot.api);
+  const desk = deps.desk;
   const inFlight = new InFlight();
 
   bot.use(async (ctx, next) => {
@@ -92,10 +95,10 @@ export function createBot(config: Config, deps: BotDeps) {
     const ctx = err.ctx;
     ctx.log.error({ err: describeError(err.error) }, 'feature failed');
   });
-  features.use(greeting, ticketStatus, topicEvents, managerReplies, userMessages, unhandled);
+  features.use(greeting, ticketStatus, topicEvents, membership, edits, managerReplies, userMessages, unhandled);
 
   bot.catch((err) => deps.logger.error({ update_id: err.ctx.update.update_id, err: describeError(err.error) }, 'unhandled error'));
-  return { bot, desk, inFlight };
+  return { bot, inFlight };
 }
 
 /** Errors for the log, without request payloads (they hold message texts). */

@@ -8,13 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaClient as SqliteClient } from '../generated/sqlite/client.js';
+import { PrismaClient as SqliteClient, type Prisma as SqlitePrisma } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.js';
 
 export type Provider = 'sqlite' | 'postgresql';
 
 /** The Prisma client the whole app uses; the models are identical for both providers. */
 export type Db = SqliteClient;
+/** The client inside an interactive transaction. */
+export type Tx = SqlitePrisma.TransactionClient;
+/** Either: queries that can run inside or outside a transaction take this. */
+export type Queryable = Db | Tx;
 
 export interface Database {
   readonly provider: Provider;

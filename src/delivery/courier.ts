@@ -1,15 +1,26 @@
-// "Send it": the one door through which the desk's decisions leave for
-// Telegram. The domain decides what goes where and calls a Courier; it never
-// sees grammY. Swapping the Courier (for example for a durable, rate-limited
-// outbox) changes how messages travel without touching the features.
-import type { InlineKeyboardMarkup } from 'grammy/types';
+// "Send it": the one door through which the desk's messages leave for
+// Telegram. The domain decides what goes where (and records it in the
+// outbox); the outbox hands each job to code that calls a Courier. The domain
+// never sees grammY.
+import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types';
 
-export interface TopicPost {
-  html: string;
+/** A place a message can go: a topic (or General) of the support chat, or a user's private chat. */
+export type Place = { chat: 'support'; threadId?: number } | { chat: 'user'; userId: number };
+
+export interface Post {
+  /** HTML, for the bot's own texts to managers. */
+  html?: string;
+  /** Plain text, for the bot's own texts to users. */
+  text?: string;
   keyboard?: InlineKeyboardMarkup;
-  /** A message in the same topic to reply to. */
+  /** A message in the same chat to reply to (ignored if it is gone). */
   replyTo?: number;
 }
+
+/** New content of a relayed message the sender edited. */
+export type EditedContent =
+  | { text: string; entities?: MessageEntity[] }
+  | { caption: string; caption_entities?: MessageEntity[] };
 
 export interface Courier {
   /** Creates a forum topic in the support chat; returns its thread id. */
@@ -18,16 +29,14 @@ export interface Courier {
   renameTopic(threadId: number, name: string): Promise<void>;
   /** Reopens a topic a manager closed in Telegram. "Not modified" counts as success. */
   reopenTopic(threadId: number): Promise<void>;
-  /** Posts the bot's own message (card, notice) into a topic; returns its id. */
-  postToTopic(threadId: number, post: TopicPost): Promise<number>;
-  /** Edits a message the bot posted in the support chat. "Not modified" counts as success. */
-  editInTopic(messageId: number, post: TopicPost): Promise<void>;
-  /** Copies a user's message into their topic; returns the copy's id. */
-  copyToTopic(fromUserId: number, messageId: number, threadId: number): Promise<number>;
-  /** Copies a manager's message from the support chat to a user; returns the copy's id. */
-  copyToUser(userId: number, messageId: number): Promise<number>;
-  /** Sends the bot's own plain-text message to a user; returns its id. */
-  sendToUser(userId: number, text: string): Promise<number>;
+  /** Sends the bot's own message; returns its id. */
+  post(to: Place, post: Post): Promise<number>;
+  /** Edits a message the bot posted. "Not modified" counts as success. */
+  edit(at: Place, messageId: number, post: Post): Promise<void>;
+  /** Copies messages (one, or an album) from one place to another; returns the copies' ids in order. */
+  copy(from: Place, messageIds: number[], to: Place, opts?: { replyTo?: number }): Promise<number[]>;
+  /** Edits the text or caption of a copy the bot made. "Not modified" counts as success. */
+  editCopy(at: Place, messageId: number, content: EditedContent): Promise<void>;
 }
 
 /** Why Telegram refused a delivery, in the terms the desk acts on. */
@@ -36,9 +45,10 @@ export type DeliveryFailure =
   | 'deactivated' // the user's account is gone
   | 'thread-missing' // the topic was deleted
   | 'too-long' // text or caption over Telegram's limits
+  | 'not-editable' // Telegram cannot apply this edit
   | 'rejected' // any other "Bad Request": retrying will not help
-  | 'no-rights' // the bot lost its rights in the support chat
-  | 'unavailable'; // network or Telegram's 5xx, after retries
+  | 'no-rights' // the bot lost its rights in (or access to) the support chat
+  | 'unavailable'; // network or Telegram's 5xx: retry later
 
 export class DeliveryError extends Error {
   constructor(
@@ -48,5 +58,10 @@ export class DeliveryError extends Error {
   ) {
     super(`${failure}: ${description}`);
     this.name = 'DeliveryError';
+  }
+
+  /** Worth trying again later (the same call may then succeed). */
+  get transient(): boolean {
+    return this.failure === 'unavailable' || this.failure === 'no-rights';
   }
 }

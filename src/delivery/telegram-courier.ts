@@ -1,73 +1,125 @@
-// A Courier that calls the Bot API right away through grammY's Api, and turns
-// Telegram's refusals into DeliveryErrors. 429s are obeyed by the auto-retry
-// transformer installed on the bot's Api (see bot/create-bot.ts).
+// A Courier over grammY's Api. Every call first takes a slot from the rate
+// limiter for its target; a 429 blocks that target for exactly retry_after
+// and the same call is sent again, so order within a target is kept.
+// Telegram's refusals become DeliveryErrors.
 import { GrammyError, HttpError, type Api } from 'grammy';
-import { DeliveryError, type Courier, type DeliveryFailure, type TopicPost } from './courier.js';
+import type { Logger } from '../logger.js';
+import { DeliveryError, type Courier, type DeliveryFailure, type Place, type Post } from './courier.js';
+import type { RateLimiter, Target } from './rate-limiter.js';
 
 export function classifyTelegramError(error: unknown): DeliveryError | undefined {
   if (error instanceof DeliveryError) return error;
   if (error instanceof HttpError) return new DeliveryError('unavailable', error.message);
   if (!(error instanceof GrammyError)) return undefined;
   const d = error.description;
+  const code = error.error_code;
   const failure: DeliveryFailure =
-    error.error_code === 403 && /blocked by the user/.test(d)
+    code === 403 && /blocked by the user/.test(d)
       ? 'blocked'
-      : error.error_code === 403 && /user is deactivated/.test(d)
+      : code === 403 && /user is deactivated/.test(d)
         ? 'deactivated'
-        : error.error_code === 403 || /not enough rights|chat not found|upgraded to a supergroup/.test(d)
+        : code === 403 || /not enough rights|chat not found|upgraded to a supergroup|CHAT_ADMIN_REQUIRED|have no rights/.test(d)
           ? 'no-rights'
           : /message thread not found|TOPIC_DELETED/.test(d)
             ? 'thread-missing'
             : /too long/.test(d)
               ? 'too-long'
-              : error.error_code >= 500 || error.error_code === 429
-                ? 'unavailable'
-                : 'rejected';
+              : /can't be edited|no text in the message|no caption in the message|message to edit not found/.test(d)
+                ? 'not-editable'
+                : code >= 500 || code === 429
+                  ? 'unavailable'
+                  : 'rejected';
   return new DeliveryError(failure, d);
 }
 
 const notModified = /not modified|TOPIC_NOT_MODIFIED/;
 
-export function createTelegramCourier(api: Api, supportChatId: number): Courier {
-  async function call<T>(send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw classifyTelegramError(error) ?? error;
+export interface CourierDeps {
+  api: Api;
+  supportChatId: number;
+  limiter: RateLimiter;
+  logger: Logger;
+}
+
+export function createTelegramCourier({ api, supportChatId, limiter, logger }: CourierDeps): Courier {
+  const chatOf = (p: Place) => (p.chat === 'support' ? supportChatId : p.userId);
+  const targetOf = (p: Place): Target => (p.chat === 'support' ? { kind: 'group', chatId: supportChatId } : { kind: 'private', chatId: p.userId });
+  const group: Place = { chat: 'support' };
+
+  /** One call: wait for a slot, send, obey 429s by sending the same call again. */
+  async function call<T>(place: Place, slots: number, send: () => Promise<T>, opts: { tolerateNotModified?: boolean } = {}): Promise<T | undefined> {
+    const target = targetOf(place);
+    for (;;) {
+      await limiter.acquire(target, slots);
+      try {
+        return await send();
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code === 429) {
+          const retryAfter = error.parameters.retry_after ?? 1;
+          limiter.penalize(target, retryAfter);
+          logger.warn({ method: error.method, chat_id: chatOf(place), retry_after: retryAfter }, 'Telegram asked to slow down (429)');
+          continue;
+        }
+        if (opts.tolerateNotModified && error instanceof GrammyError && notModified.test(error.description)) return undefined;
+        throw classifyTelegramError(error) ?? error;
+      }
     }
   }
-  async function tolerateNotModified(send: () => Promise<unknown>): Promise<void> {
-    try {
-      await send();
-    } catch (error) {
-      if (error instanceof GrammyError && notModified.test(error.description)) return;
-      throw classifyTelegramError(error) ?? error;
-    }
-  }
-  const postOptions = (post: TopicPost) => ({
-    parse_mode: 'HTML' as const,
+
+  const format = (post: Post) => ({
+    ...(post.html !== undefined ? { parse_mode: 'HTML' as const } : {}),
     link_preview_options: { is_disabled: true },
     ...(post.keyboard ? { reply_markup: post.keyboard } : {}),
-    ...(post.replyTo ? { reply_parameters: { message_id: post.replyTo, allow_sending_without_reply: true } } : {}),
   });
+  const replyParams = (replyTo?: number) => (replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {});
+  const thread = (p: Place) => (p.chat === 'support' && p.threadId !== undefined ? { message_thread_id: p.threadId } : {});
 
   return {
-    createTopic: (name) => call(async () => (await api.createForumTopic(supportChatId, name)).message_thread_id),
-    renameTopic: (threadId, name) => tolerateNotModified(() => api.editForumTopic(supportChatId, threadId, { name })),
-    reopenTopic: (threadId) => tolerateNotModified(() => api.reopenForumTopic(supportChatId, threadId)),
-    postToTopic: (threadId, post) =>
-      call(async () => (await api.sendMessage(supportChatId, post.html, { message_thread_id: threadId, ...postOptions(post) })).message_id),
-    editInTopic: (messageId, post) =>
-      tolerateNotModified(() =>
-        api.editMessageText(supportChatId, messageId, post.html, {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-          ...(post.keyboard ? { reply_markup: post.keyboard } : {}),
-        }),
-      ),
-    copyToTopic: (fromUserId, messageId, threadId) =>
-      call(async () => (await api.copyMessage(supportChatId, fromUserId, messageId, { message_thread_id: threadId })).message_id),
-    copyToUser: (userId, messageId) => call(async () => (await api.copyMessage(userId, supportChatId, messageId)).message_id),
-    sendToUser: (userId, text) => call(async () => (await api.sendMessage(userId, text)).message_id),
+    async createTopic(name) {
+      const topic = await call(group, 1, () => api.createForumTopic(supportChatId, name));
+      return topic!.message_thread_id;
+    },
+    async renameTopic(threadId, name) {
+      await call(group, 1, () => api.editForumTopic(supportChatId, threadId, { name }), { tolerateNotModified: true });
+    },
+    async reopenTopic(threadId) {
+      // Not a message: Telegram does not count it against the group's limit.
+      await call(group, 0, () => api.reopenForumTopic(supportChatId, threadId), { tolerateNotModified: true });
+    },
+    async post(to, post) {
+      const sent = await call(to, 1, () =>
+        api.sendMessage(chatOf(to), post.html ?? post.text ?? '', { ...thread(to), ...format(post), ...replyParams(post.replyTo) }),
+      );
+      return sent!.message_id;
+    },
+    async edit(at, messageId, post) {
+      await call(at, at.chat === 'support' ? 1 : 0, () => api.editMessageText(chatOf(at), messageId, post.html ?? post.text ?? '', format(post)), {
+        tolerateNotModified: true,
+      });
+    },
+    async copy(from, ids, to, opts = {}) {
+      if (ids.length === 1) {
+        const copied = await call(to, 1, () => api.copyMessage(chatOf(to), chatOf(from), ids[0]!, { ...thread(to), ...replyParams(opts.replyTo) }));
+        return [copied!.message_id];
+      }
+      // copyMessages keeps an album together (and takes no reply parameters).
+      const copied = await call(to, ids.length, () => api.copyMessages(chatOf(to), chatOf(from), ids, thread(to)));
+      return copied!.map((m) => m.message_id);
+    },
+    async editCopy(at, messageId, content) {
+      const slots = at.chat === 'support' ? 1 : 0;
+      if ('text' in content) {
+        await call(at, slots, () => api.editMessageText(chatOf(at), messageId, content.text, content.entities ? { entities: content.entities } : {}), {
+          tolerateNotModified: true,
+        });
+      } else {
+        await call(
+          at,
+          slots,
+          () => api.editMessageCaption(chatOf(at), messageId, { caption: content.caption, ...(content.caption_entities ? { caption_entities: content.caption_entities } : {}) }),
+          { tolerateNotModified: true },
+        );
+      }
+    },
   };
 }

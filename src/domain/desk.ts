@@ -1,20 +1,49 @@
-// What every use case of the desk needs, passed in as arguments (no singletons).
+// What every use case of the desk needs, passed in as arguments (no
+// singletons), and `decide`: the one way a use case changes state. A decision
+// runs in one database transaction, together with the outbox jobs that carry
+// its messages, so a decision is either fully recorded (and will be sent) or
+// not at all.
+import type { Db } from '../db/client.js';
 import type { Courier } from '../delivery/courier.js';
+import { TX_OPTIONS, type NewJob, type Outbox } from '../delivery/outbox.js';
 import type { Texts } from '../i18n/index.js';
-import type { KeyedLock } from '../lib/keyed-lock.js';
 import type { Logger } from '../logger.js';
-import type { Store } from './store.js';
+import { createStore, type Store } from './store.js';
 
 export interface Desk {
+  db: Db;
+  /** Reads outside a decision. */
   store: Store;
+  outbox: Outbox;
   courier: Courier;
   supportChatId: number;
   /** Texts for the support supergroup (cards, notices to managers). */
   managerTexts: Texts;
-  /** Orders everything that touches one user's conversation. */
-  conversations: KeyedLock;
   logger: Logger;
   now: () => Date;
+  /** How long the first item of an album waits for the others before it is sent. */
+  albumWaitMs: number;
 }
 
-export const conversationKey = (userId: number | bigint) => `user:${userId}`;
+/** The send queues: everything into one user's topic, and everything to one user, each in order. */
+export const topicQueue = (userId: number | bigint) => `topic:${userId}`;
+export const userQueue = (userId: number | bigint) => `user:${userId}`;
+
+export async function decide<T>(desk: Desk, fn: (store: Store, send: (job: NewJob) => void) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { result, jobs } = await desk.db.$transaction(async (tx) => {
+        const pending: NewJob[] = [];
+        const result = await fn(createStore(tx), (job) => pending.push(job));
+        return { result, jobs: await desk.outbox.add(tx, pending) };
+      }, TX_OPTIONS);
+      desk.outbox.accept(jobs);
+      return result;
+    } catch (error) {
+      // Two decisions created the same row at once (a manager's first two
+      // replies in two topics, say): the second sees the first's row on retry.
+      if (attempt < 3 && (error as { code?: string })?.code === 'P2002') continue;
+      throw error;
+    }
+  }
+}

@@ -1,12 +1,10 @@
-// A manager's reply travels from the user's topic to the user: copy it to the
-// private chat, record who answered and when, and move a waiting ticket into
-// work (📝). A refusal (blocked bot, deleted account, bad content) is posted
-// back into the topic as a reply to the manager's message.
-import { DeliveryError } from '../delivery/courier.js';
-import { escapeHtml } from '../lib/html.js';
-import { conversationKey, type Desk } from './desk.js';
+// A manager's reply travels from the user's topic to the user. This is the
+// decision: record who answered and when, move a waiting ticket into work
+// (📝), and queue the copy in the user's outbox queue, in one transaction.
+// deliveries.ts sends it (and tells the managers if it cannot).
+import { decide, topicQueue, userQueue, type Desk } from './desk.js';
+import { job } from './deliveries.js';
 import type { Person } from './people.js';
-import { refreshCard, syncTopicName } from './ticket-status.js';
 
 export interface ManagerReply {
   manager: Person;
@@ -14,51 +12,46 @@ export interface ManagerReply {
   messageId: number;
   sentAt: Date;
   kind: string;
+  mediaGroupId?: string | undefined;
+  /** An explicit reply to a message in the topic (not the implicit reply to the topic's creation). */
+  replyToMessageId?: number | undefined;
 }
 
-export type ManagerRelayOutcome =
-  | { outcome: 'relayed'; userChatMessageId: number }
-  | { outcome: 'failed'; reason: DeliveryError }
-  | { outcome: 'not-a-user-topic' };
+export type ManagerRelayOutcome = { outcome: 'queued'; messageId: number } | { outcome: 'duplicate' } | { outcome: 'not-a-user-topic' };
 
 export async function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<ManagerRelayOutcome> {
   const topic = await desk.store.topicByThread(desk.supportChatId, reply.threadId);
   if (!topic) return { outcome: 'not-a-user-topic' };
   const userId = Number(topic.userId);
-  return desk.conversations.run(conversationKey(userId), async () => {
+  return decide(desk, async (store, send) => {
+    if (await store.messageInTopic(userId, reply.messageId)) return { outcome: 'duplicate' } as const;
     const now = desk.now();
-    await desk.store.touchManager(reply.manager, now);
-    const ticket = await desk.store.latestTicket(userId);
-    const base = {
+    await store.touchManager(reply.manager, now);
+    const ticket = await store.latestTicket(userId);
+    const message = await store.addMessage({
       ticketId: ticket?.id ?? null,
       userId,
-      direction: 'OUTBOUND' as const,
+      direction: 'OUTBOUND',
       managerId: reply.manager.id,
+      userChatMessageId: null,
       topicMessageId: reply.messageId,
       kind: reply.kind,
       sentAt: reply.sentAt,
-    };
-    let userChatMessageId: number;
-    try {
-      userChatMessageId = await desk.courier.copyToUser(userId, reply.messageId);
-    } catch (error) {
-      if (!(error instanceof DeliveryError)) throw error;
-      if (error.failure === 'blocked' || error.failure === 'deactivated') await desk.store.setUserBlocked(userId, true);
-      await desk.store.recordMessage({ ...base, userChatMessageId: null, state: 'FAILED', error: error.description }, now);
-      desk.logger.warn({ user_id: userId, failure: error.failure, description: error.description }, 'manager reply not delivered');
-      const t = desk.managerTexts;
-      const reason = error.failure === 'blocked' ? t.userBlockedBot : error.failure === 'deactivated' ? t.userDeactivated : error.description;
-      await desk.courier.postToTopic(topic.threadId, { html: escapeHtml(t.replyNotDelivered(reason)), replyTo: reply.messageId });
-      return { outcome: 'failed', reason: error };
-    }
-    await desk.store.recordMessage({ ...base, userChatMessageId, state: 'DELIVERED' }, desk.now());
+      mediaGroupId: reply.mediaGroupId,
+      replyToSourceId: reply.replyToMessageId,
+    });
+    send(
+      job('copyToUser', userQueue(userId), { messageId: message.id }, reply.mediaGroupId
+        ? { coalesceKey: `album:out:${userId}:${reply.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) }
+        : {}),
+    );
     if (ticket) {
-      await desk.store.markFirstResponse(ticket.id, reply.manager.id, now);
-      if (ticket.status === 'WAITING' && (await desk.store.changeStatus(ticket.id, 'WAITING', 'IN_WORK', reply.manager.id, now))) {
-        await syncTopicName(desk, ticket.id);
-        await refreshCard(desk, ticket.id);
+      await store.markFirstResponse(ticket.id, reply.manager.id, now);
+      if (ticket.status === 'WAITING' && (await store.changeStatus(ticket.id, 'WAITING', 'IN_WORK', reply.manager.id, now))) {
+        send(job('syncTopicName', topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
+        send(job('refreshCard', topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
       }
     }
-    return { outcome: 'relayed', userChatMessageId };
+    return { outcome: 'queued', messageId: message.id } as const;
   });
 }

@@ -1,12 +1,13 @@
 // The desk's queries: users, managers, topics, tickets, relayed messages and
-// status changes. Plain functions over a Prisma client; no Telegram here.
-import type { Db } from '../db/client.js';
+// status changes. Plain functions over a Prisma client or transaction; no
+// Telegram here.
+import type { Queryable } from '../db/client.js';
 import type { Person } from './people.js';
 import type { TicketStatus } from './status.js';
 
 export type Store = ReturnType<typeof createStore>;
 
-export interface MessageRecord {
+export interface NewMessage {
   ticketId: number | null;
   userId: number;
   direction: 'INBOUND' | 'OUTBOUND';
@@ -15,11 +16,11 @@ export interface MessageRecord {
   topicMessageId: number | null;
   kind: string;
   sentAt: Date;
-  state: 'DELIVERED' | 'FAILED';
-  error?: string;
+  mediaGroupId?: string | undefined;
+  replyToSourceId?: number | undefined;
 }
 
-export function createStore(db: Db) {
+export function createStore(db: Queryable) {
   const personFields = (p: Person) => ({
     firstName: p.first_name,
     lastName: p.last_name ?? null,
@@ -41,8 +42,10 @@ export function createStore(db: Db) {
       return db.user.findUnique({ where: { id: BigInt(userId) } });
     },
 
-    setUserBlocked(userId: number, blocked: boolean) {
-      return db.user.updateMany({ where: { id: BigInt(userId), blocked: !blocked }, data: { blocked } });
+    /** Returns true when the flag actually changed. */
+    async setUserBlocked(userId: number, blocked: boolean): Promise<boolean> {
+      const r = await db.user.updateMany({ where: { id: BigInt(userId), blocked: !blocked }, data: { blocked } });
+      return r.count > 0;
     },
 
     touchManager(p: Person, now: Date) {
@@ -62,12 +65,13 @@ export function createStore(db: Db) {
       return db.topic.findUnique({ where: { chatId_threadId: { chatId: BigInt(chatId), threadId } } });
     },
 
-    createTopic(userId: number, chatId: number, threadId: number, name: string) {
-      return db.topic.create({ data: { userId: BigInt(userId), chatId: BigInt(chatId), threadId, name } });
+    /** The user's topic, before Telegram has created it (threadId comes later). */
+    createTopic(userId: number, chatId: number) {
+      return db.topic.create({ data: { userId: BigInt(userId), chatId: BigInt(chatId), threadId: null, name: '' } });
     },
 
-    /** Points the user's topic at a new thread (the old one was deleted). */
-    moveTopic(topicId: number, threadId: number, name: string) {
+    /** Telegram created (or re-created) the topic. */
+    setTopicThread(topicId: number, threadId: number, name: string) {
       return db.topic.update({ where: { id: topicId }, data: { threadId, name, closed: false } });
     },
 
@@ -92,7 +96,7 @@ export function createStore(db: Db) {
       return db.ticket.count({ where: { userId: BigInt(userId), id: { lt: ticketId } } });
     },
 
-    async openTicket(userId: number, topicId: number, now: Date) {
+    openTicket(userId: number, topicId: number, now: Date) {
       return db.ticket.create({
         data: {
           userId: BigInt(userId),
@@ -110,56 +114,85 @@ export function createStore(db: Db) {
 
     /**
      * Moves a ticket from `from` to `to` and records who did it. Conditional
-     * on the current status, so a stale decision changes nothing (returns false).
+     * on the current status, so a stale decision changes nothing (returns
+     * false). Call inside a transaction.
      */
     async changeStatus(ticketId: number, from: TicketStatus, to: TicketStatus, actorId: number | null, now: Date): Promise<boolean> {
       const actor = actorId === null ? null : BigInt(actorId);
-      return db.$transaction(async (tx) => {
-        const ticket = await tx.ticket.findUnique({ where: { id: ticketId } });
-        if (!ticket || ticket.status !== from) return false;
-        await tx.ticket.update({
-          where: { id: ticketId },
-          data: {
-            status: to,
-            ...(to === 'RESOLVED' ? { resolvedAt: now } : {}),
-            ...(to !== 'RESOLVED' && from === 'RESOLVED' ? { resolvedAt: null } : {}),
-            // "Who took it": the manager who moved it into work, or else the first to answer.
-            ...(to === 'IN_WORK' && actor !== null ? { assigneeId: actor } : {}),
-          },
-        });
-        await tx.statusChange.create({ data: { ticketId, from, to, actorId: actor, at: now } });
-        return true;
+      const changed = await db.ticket.updateMany({
+        where: { id: ticketId, status: from },
+        data: {
+          status: to,
+          ...(to === 'RESOLVED' ? { resolvedAt: now } : {}),
+          ...(to !== 'RESOLVED' && from === 'RESOLVED' ? { resolvedAt: null } : {}),
+          // "Who took it": the manager who last moved it into work.
+          ...(to === 'IN_WORK' && actor !== null ? { assigneeId: actor } : {}),
+        },
       });
+      if (changed.count === 0) return false;
+      await db.statusChange.create({ data: { ticketId, from, to, actorId: actor, at: now } });
+      return true;
     },
 
     /** The first manager answer on a ticket: first-response time and, if nobody took it yet, the assignee. */
-    markFirstResponse(ticketId: number, managerId: number, now: Date) {
-      return db.$transaction([
-        db.ticket.updateMany({ where: { id: ticketId, firstResponseAt: null }, data: { firstResponseAt: now } }),
-        db.ticket.updateMany({ where: { id: ticketId, assigneeId: null }, data: { assigneeId: BigInt(managerId) } }),
-      ]);
+    async markFirstResponse(ticketId: number, managerId: number, now: Date) {
+      await db.ticket.updateMany({ where: { id: ticketId, firstResponseAt: null }, data: { firstResponseAt: now } });
+      await db.ticket.updateMany({ where: { id: ticketId, assigneeId: null }, data: { assigneeId: BigInt(managerId) } });
     },
 
     lastStatusChange(ticketId: number) {
       return db.statusChange.findFirst({ where: { ticketId }, orderBy: { id: 'desc' }, include: { actor: true } });
     },
 
-    recordMessage(r: MessageRecord, now: Date) {
+    /** Records a message to relay (state PENDING until the outbox delivers it). Throws P2002 for a duplicate. */
+    addMessage(m: NewMessage) {
       return db.message.create({
         data: {
-          ticketId: r.ticketId,
-          userId: BigInt(r.userId),
-          direction: r.direction,
-          managerId: r.managerId === undefined ? null : BigInt(r.managerId),
-          userChatMessageId: r.userChatMessageId,
-          topicMessageId: r.topicMessageId,
-          kind: r.kind,
-          sentAt: r.sentAt,
-          relayedAt: r.state === 'DELIVERED' ? now : null,
-          state: r.state,
-          error: r.error ?? null,
+          ticketId: m.ticketId,
+          userId: BigInt(m.userId),
+          direction: m.direction,
+          managerId: m.managerId === undefined ? null : BigInt(m.managerId),
+          userChatMessageId: m.userChatMessageId,
+          topicMessageId: m.topicMessageId,
+          kind: m.kind,
+          sentAt: m.sentAt,
+          state: 'PENDING',
+          mediaGroupId: m.mediaGroupId ?? null,
+          replyToSourceId: m.replyToSourceId ?? null,
         },
       });
+    },
+
+    messagesByIds(ids: number[]) {
+      return db.message.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+    },
+
+    pendingAlbumItems(userId: number, direction: 'INBOUND' | 'OUTBOUND', mediaGroupId: string) {
+      return db.message.findMany({
+        where: { userId: BigInt(userId), direction, mediaGroupId, state: 'PENDING' },
+        orderBy: { id: 'asc' },
+      });
+    },
+
+    /** A user's message by its id in their private chat. */
+    messageInUserChat(userId: number, userChatMessageId: number) {
+      return db.message.findUnique({ where: { userId_userChatMessageId: { userId: BigInt(userId), userChatMessageId } } });
+    },
+
+    /** A message by its id in the support chat. */
+    messageInTopic(userId: number, topicMessageId: number) {
+      return db.message.findUnique({ where: { userId_topicMessageId: { userId: BigInt(userId), topicMessageId } } });
+    },
+
+    async markDelivered(id: number, copyId: number, side: 'topic' | 'user', now: Date) {
+      await db.message.update({
+        where: { id },
+        data: { state: 'DELIVERED', relayedAt: now, ...(side === 'topic' ? { topicMessageId: copyId } : { userChatMessageId: copyId }) },
+      });
+    },
+
+    async markFailed(ids: number[], error: string) {
+      await db.message.updateMany({ where: { id: { in: ids } }, data: { state: 'FAILED', error } });
     },
   };
 }

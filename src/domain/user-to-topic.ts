@@ -1,11 +1,10 @@
-// A user's message travels to their topic: find or open the topic and the
-// ticket, post the card for a new ticket, copy the message in, record it,
-// and mark the topic ❗️. Any refusal by Telegram ends in a notice to the user.
-import { DeliveryError } from '../delivery/courier.js';
-import { languageOf, textsFor } from '../i18n/index.js';
-import { conversationKey, type Desk } from './desk.js';
-import { topicName, type Person } from './people.js';
-import { cardFor, refreshCard, syncTopicName } from './ticket-status.js';
+// A user's message travels to their topic. This is the decision: record the
+// user, the message and the ticket, and queue what must be sent (topic
+// creation, card, the copy, the ❗️ name) in the topic's outbox queue, all
+// in one transaction. deliveries.ts sends it.
+import { decide, topicQueue, type Desk } from './desk.js';
+import { job, noticeToTopic } from './deliveries.js';
+import type { Person } from './people.js';
 
 export interface IncomingUserMessage {
   from: Person;
@@ -14,114 +13,61 @@ export interface IncomingUserMessage {
   sentAt: Date;
   /** text, photo, sticker, ... (for the history) */
   kind: string;
+  mediaGroupId?: string | undefined;
+  /** The message in the user's chat this one replies to. */
+  replyToMessageId?: number | undefined;
 }
 
-export type UserRelayOutcome =
-  | { outcome: 'relayed'; ticketId: number; topicMessageId: number }
-  | { outcome: 'failed'; reason: DeliveryError };
+export type UserRelayOutcome = { outcome: 'queued'; ticketId: number; messageId: number } | { outcome: 'duplicate' };
 
 export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<UserRelayOutcome> {
-  return desk.conversations.run(conversationKey(msg.from.id), async () => {
-    const progress: { ticketId: number | null } = { ticketId: null };
-    try {
-      return await relay(desk, msg, progress);
-    } catch (error) {
-      if (!(error instanceof DeliveryError)) throw error;
-      return failInbound(desk, msg, progress.ticketId, error);
-    }
-  });
-}
-
-async function relay(desk: Desk, msg: IncomingUserMessage, progress: { ticketId: number | null }): Promise<UserRelayOutcome> {
-  const { store, courier } = desk;
-  const now = desk.now();
   const userId = msg.from.id;
-  const wasBlocked = (await store.user(userId))?.blocked ?? false;
-  await store.touchUser(msg.from, now, true);
-  // A user who writes has evidently unblocked the bot.
-  if (wasBlocked) await store.setUserBlocked(userId, false);
+  const queue = topicQueue(userId);
+  return decide(desk, async (store, send) => {
+    // Telegram can deliver the same message twice (a re-fetched update); relay it once.
+    if (await store.messageInUserChat(userId, msg.messageId)) return { outcome: 'duplicate' } as const;
+    const now = desk.now();
+    const before = await store.user(userId);
+    await store.touchUser(msg.from, now, true);
 
-  let topic = await store.topicOfUser(userId);
-  if (!topic) {
-    const name = topicName('WAITING', msg.from);
-    const threadId = await courier.createTopic(name);
-    topic = await store.createTopic(userId, desk.supportChatId, threadId, name);
-  } else if (topic.closed) {
-    // Managers would never see a message in a closed topic.
-    await courier.reopenTopic(topic.threadId);
-    await store.setTopicClosed(desk.supportChatId, topic.threadId, false);
-  }
+    let topic = await store.topicOfUser(userId);
+    if (!topic) {
+      topic = await store.createTopic(userId, desk.supportChatId);
+      send(job('openTopic', queue, { userId }));
+    } else if (topic.closed && topic.threadId !== null) {
+      // Managers would never see a message in a closed topic.
+      await store.setTopicClosed(desk.supportChatId, topic.threadId, false);
+      send(job('reopenTopic', queue, { userId }));
+    }
 
-  let ticket = await store.latestTicket(userId);
-  let statusChanged = false;
-  if (!ticket || ticket.status === 'RESOLVED') {
-    ticket = await store.openTicket(userId, topic.id, now);
-    progress.ticketId = ticket.id;
-    await postCard(desk, ticket.id, topic.threadId);
-  } else if (ticket.status !== 'WAITING') {
-    statusChanged = await store.changeStatus(ticket.id, ticket.status, 'WAITING', null, now);
-  }
-  progress.ticketId = ticket.id;
-  if (wasBlocked) await courier.postToTopic(topic.threadId, { html: desk.managerTexts.userIsBack });
+    let ticket = await store.latestTicket(userId);
+    if (!ticket || ticket.status === 'RESOLVED') {
+      ticket = await store.openTicket(userId, topic.id, now);
+      send(job('postCard', queue, { ticketId: ticket.id }));
+    } else if (ticket.status !== 'WAITING' && (await store.changeStatus(ticket.id, ticket.status, 'WAITING', null, now))) {
+      send(job('refreshCard', queue, { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
+    }
+    // A user who writes has evidently unblocked the bot.
+    if (before?.blocked && (await store.setUserBlocked(userId, false))) send(noticeToTopic(userId, desk.managerTexts.userIsBack));
 
-  let topicMessageId: number;
-  try {
-    topicMessageId = await courier.copyToTopic(userId, msg.messageId, topic.threadId);
-  } catch (error) {
-    if (!(error instanceof DeliveryError && error.failure === 'thread-missing')) throw error;
-    // The topic was deleted: open a new one, say so in its card, and deliver there.
-    const name = topicName('WAITING', msg.from);
-    const threadId = await courier.createTopic(name);
-    topic = await store.moveTopic(topic.id, threadId, name);
-    await postCard(desk, ticket.id, threadId, { topicLost: true });
-    statusChanged = false;
-    topicMessageId = await courier.copyToTopic(userId, msg.messageId, threadId);
-  }
-
-  await store.recordMessage(
-    {
+    const message = await store.addMessage({
       ticketId: ticket.id,
       userId,
-      direction: 'INBOUND',
-      userChatMessageId: msg.messageId,
-      topicMessageId,
-      kind: msg.kind,
-      sentAt: msg.sentAt,
-      state: 'DELIVERED',
-    },
-    desk.now(),
-  );
-  await syncTopicName(desk, ticket.id);
-  if (statusChanged) await refreshCard(desk, ticket.id);
-  return { outcome: 'relayed', ticketId: ticket.id, topicMessageId };
-}
-
-async function postCard(desk: Desk, ticketId: number, threadId: number, opts: { topicLost?: boolean } = {}) {
-  const card = await cardFor(desk, ticketId, opts);
-  const cardMessageId = await desk.courier.postToTopic(threadId, card);
-  await desk.store.setCardMessage(ticketId, cardMessageId);
-}
-
-async function failInbound(desk: Desk, msg: IncomingUserMessage, ticketId: number | null, error: DeliveryError): Promise<UserRelayOutcome> {
-  const log = error.failure === 'no-rights' ? desk.logger.error.bind(desk.logger) : desk.logger.warn.bind(desk.logger);
-  log({ user_id: msg.from.id, failure: error.failure, description: error.description }, 'user message not relayed');
-  await desk.store.recordMessage(
-    {
-      ticketId,
-      userId: msg.from.id,
       direction: 'INBOUND',
       userChatMessageId: msg.messageId,
       topicMessageId: null,
       kind: msg.kind,
       sentAt: msg.sentAt,
-      state: 'FAILED',
-      error: error.description,
-    },
-    desk.now(),
-  );
-  const t = textsFor(languageOf(msg.from.language_code));
-  const reason =
-    error.failure === 'too-long' ? t.tooLong : error.failure === 'rejected' ? t.unsupportedContent : t.supportUnavailable;
-  await desk.courier.sendToUser(msg.from.id, t.notDelivered(reason));
-  return { outcome: 'failed', reason: error };
+      mediaGroupId: msg.mediaGroupId,
+      replyToSourceId: msg.replyToMessageId,
+    });
+    send(
+      job('copyToTopic', queue, { messageId: message.id }, msg.mediaGroupId
+        ? // The album's other items arrive as separate updates: wait a moment, then send them all as one album.
+          { coalesceKey: `album:${userId}:${msg.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) }
+        : {}),
+    );
+    send(job('syncTopicName', queue, { userId }, { coalesceKey: `name:${userId}` }));
+    return { outcome: 'queued', ticketId: ticket.id, messageId: message.id } as const;
+  });
 }

@@ -25,5 +25,9 @@ export const en: Texts = {
   replyNotDelivered: (reason) => `⚠️ Reply not delivered to the user: ${reason}`,
   userBlockedBot: 'the user blocked the bot',
   userDeactivated: 'the user\'s account was deleted',
+  editedMarker: '✏️ edited:',
+  tooLongForUser: 'the message is too long for Telegram',
+  userBlockedNotice: '⛔️ The user blocked the bot: replies will not reach them.',
+  deliveryHeld: (reason) => `⚠️ The bot cannot post in this group (${reason}). Users' messages are kept and will be delivered once its rights are back.`,
   userIsBack: 'ℹ️ The user can receive replies again.',
 };

@@ -35,4 +35,9 @@ export interface Texts {
   userBlockedBot: string;
   userDeactivated: string;
   userIsBack: string;
+  deliveryHeld: (reason: string) => string;
+  userBlockedNotice: string;
+  /** Before the new version of a message Telegram could not edit in place. */
+  editedMarker: string;
+  tooLongForUser: string;
 }

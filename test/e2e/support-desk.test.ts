@@ -56,6 +56,8 @@ for (const kind of dbKinds) {
         ['My VPN does not work', 'screenshot'],
       );
 
+      // The copy is recorded right after Telegram accepted it.
+      await eventually(async () => (await d.app.db.prisma.message.count({ where: { state: 'DELIVERED' } })) === 2);
       const stored = await d.app.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(user.id) }, include: { messages: true, tickets: true } });
       assert.equal(stored.messageCount, 2);
       assert.equal(stored.firstName, '<b>&Co</b>');
@@ -78,6 +80,7 @@ for (const kind of dbKinds) {
       assert.equal(copy.forward_origin, undefined);
       await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '📝 Ivan');
 
+      await eventually(async () => (await d.app.db.prisma.message.count({ where: { direction: 'OUTBOUND', state: 'DELIVERED' } })) === 1);
       const ticket = await d.app.db.prisma.ticket.findFirstOrThrow({ where: { userId: BigInt(user.id) }, include: { messages: true } });
       assert.equal(ticket.status, 'IN_WORK');
       assert.equal(ticket.assigneeId, BigInt(d.manager.id));
@@ -93,8 +96,11 @@ for (const kind of dbKinds) {
       const answer = await d.tg.waitFor(() => d.tg.callbackAnswers.find((a) => a.callback_query_id === queryId));
       assert.equal(answer.text, 'Status: 🏁 resolved');
       await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '🏁 Ivan');
-      const card = d.tg.message(d.group.id, ticket.cardMessageId);
-      assert.match(text(card) ?? '', /🏁 resolved — Mary Manager @mary_support/);
+      const card = await d.tg.waitFor(() => {
+        const m = d.tg.message(d.group.id, ticket.cardMessageId!);
+        return text(m)?.includes('🏁 resolved —') && m;
+      });
+      assert.match(text(card) ?? '', /Status: 🏁 resolved\n🏁 resolved — Mary Manager @mary_support, \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
       assert.deepEqual(card?.reply_markup?.inline_keyboard.flat().map((b) => b.text), ['❗️ Reopen', '📝 Take']);
 
       // Pressing it back to ❗️ works too.

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { run } from '@grammyjs/runner';
-import { Api, Bot, GrammyError, InputFile } from 'grammy';
+import { Api, Bot, GrammyError, HttpError, InputFile } from 'grammy';
 import type { Message, Update } from 'grammy/types';
 import { startFakeTelegram, type FakeTelegram } from './server.js';
 
@@ -375,5 +375,309 @@ describe('edits and buttons', () => {
     await refused(bot.setMyCommands([{ command: 'Close', description: 'x' }]), 400, 'Bad Request: BOT_COMMAND_INVALID');
     await refused(bot.setMyCommands([{ command: 'ok', description: '' }]), 400, 'Bad Request: command description must be non-empty');
     await assert.rejects(tg.waitFor(() => false, { timeoutMs: 50 }), /waitFor timed out after 50 ms.*\n.*setMyCommands 400/s);
+  });
+});
+
+type Reply = Awaited<ReturnType<typeof call>>;
+
+/** Asserts a raw reply is Telegram's 429 and returns its retry_after. */
+function tooMany(reply: Reply): number {
+  const n = (reply.body as { parameters?: { retry_after?: number } }).parameters?.retry_after;
+  assert.equal(typeof n, 'number', `expected a 429, got ${JSON.stringify(reply)}`);
+  assert.deepEqual(reply, {
+    status: 429,
+    body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${n}`, parameters: { retry_after: n } },
+  });
+  return n!;
+}
+
+describe('rate limits', () => {
+  test('off by default: a burst to one group passes', async (t) => {
+    const { tg, group, topic, bot } = await desk(t);
+    for (let i = 0; i < 40; i++) await bot.sendMessage(group.id, `m${i}`, { message_thread_id: topic.message_thread_id });
+    assert.deepEqual(tg.rateLimitHits, []);
+  });
+
+  test('group 3/min: the 4th call gets 429 with retry_after 1..60, then a flood wait for the whole chat', async (t) => {
+    const { tg, group, manager, user, topic, bot } = await desk(t);
+    const thread = topic.message_thread_id;
+    tg.setRateLimits({ groupPerMinute: 3 });
+    const card = await bot.sendMessage(group.id, 'card', { message_thread_id: thread });
+    await bot.editMessageText(group.id, card.message_id, 'card v2'); // edits in groups count
+    const other = await bot.createForumTopic(group.id, 'Other'); // so does creating a topic
+    const n = tooMany(await call(tg, 'sendMessage', { chat_id: group.id, text: 'fourth', message_thread_id: thread }));
+    assert.ok(n >= 1 && n <= 60, `retry_after ${n}`);
+    // Every counted call to that chat is refused until then, in any topic, whatever the method.
+    const again = tooMany(await call(tg, 'copyMessage', { chat_id: group.id, from_chat_id: user.id, message_id: 1, message_thread_id: other.message_thread_id }));
+    assert.ok(again >= 1 && again <= n);
+    await refused(bot.editForumTopic(group.id, thread, { name: 'renamed' }), 429, /^Too Many Requests: retry after \d+$/);
+    assert.deepEqual(tg.rateLimitHits.map((h) => [h.method, h.chatId, h.scope, h.floodWait]), [
+      ['sendMessage', group.id, 'group', false], ['copyMessage', group.id, 'group', true], ['editForumTopic', group.id, 'group', true],
+    ]);
+    assert.ok(tg.rateLimitHits.every((h) => typeof h.at === 'number' && h.retry_after >= 1));
+    // Not counted, so not refused: chat actions, deletes, reactions, reads, private edits.
+    assert.equal(await bot.sendChatAction(group.id, 'typing', { message_thread_id: thread }), true);
+    assert.equal(await bot.deleteMessage(group.id, card.message_id), true);
+    assert.equal((await bot.getChat(group.id)).id, group.id);
+    assert.equal(await bot.closeForumTopic(group.id, other.message_thread_id), true);
+    // Other chats are unaffected: another group and a private chat.
+    const second = tg.createSupergroup({ title: 'Second' });
+    await bot.sendMessage(second.id, 'hello');
+    await bot.sendMessage(user.id, 'hello');
+    assert.equal(tg.messages(group.id, thread).some((m) => m.text === 'fourth'), false, 'a refused call changes nothing');
+    // 429s are in the calls log too, and every call has a millisecond timestamp.
+    assert.ok(tg.calls.filter((c) => c.error_code === 429).length === 3);
+    assert.ok(tg.calls.every((c) => Number.isInteger(c.at) && c.at > 1.6e12));
+    // Replacing the limits clears the flood wait.
+    tg.setRateLimits({});
+    tg.managerSends(group.id, manager, { text: 'still fine' }, { threadId: thread });
+    await bot.sendMessage(group.id, 'free again', { message_thread_id: thread });
+  });
+
+  test('batches weigh one per message: copyMessages of an album, sendMediaGroup', async (t) => {
+    const { tg, group, user, topic, bot } = await desk(t);
+    const album = tg.userSendsAlbum(user, [{ photo: true }, { photo: true }]);
+    tg.setRateLimits({ groupPerMinute: 3 });
+    const ids = album.map((m) => m.message_id);
+    assert.equal((await bot.copyMessages(group.id, user.id, [...ids, 999], { message_thread_id: topic.message_thread_id })).length, 2);
+    const n = tooMany(await call(tg, 'copyMessages', { chat_id: group.id, from_chat_id: user.id, message_ids: ids }));
+    assert.ok(n > 50 && n <= 60, `the window frees up a minute after the first copies, got ${n}`);
+    tg.setRateLimits({ privateChatPerSecond: 3 });
+    const photo = album[0]!.photo!.at(-1)!.file_id;
+    const items = (n: number) => Array.from({ length: n }, () => ({ type: 'photo' as const, media: photo }));
+    await bot.sendMessage(user.id, 'one');
+    await refused(bot.sendMediaGroup(user.id, items(3)), 429, 'Too Many Requests: retry after 1');
+    // An album heavier than the limit still goes into an empty window, or it could never be sent.
+    tg.setRateLimits({ privateChatPerSecond: 1 });
+    assert.equal((await bot.sendMediaGroup(user.id, items(5))).length, 5);
+    await refused(bot.sendMessage(user.id, 'x'), 429, 'Too Many Requests: retry after 1');
+  });
+
+  test('private chat 2/s, then the flood wait outlasts the window; other users are unaffected', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const { tg, user, bot } = await desk(t);
+    const other = tg.createUser({ first_name: 'Bob' });
+    tg.userSends(other, { text: '/start' });
+    tg.setRateLimits({ privateChatPerSecond: 2 });
+    const photo = tg.userSends(user, { photo: true });
+    await bot.sendMessage(user.id, 'one');
+    t.mock.timers.tick(400);
+    await bot.copyMessage(user.id, user.id, photo.message_id);
+    t.mock.timers.tick(300);
+    assert.equal(tooMany(await call(tg, 'sendPhoto', { chat_id: user.id, photo: photo.photo![0]!.file_id })), 1);
+    await bot.sendMessage(other.id, 'Bob is fine');
+    // At +1000 ms the window would take a call again, but the flood wait runs to +1700 ms.
+    t.mock.timers.tick(350);
+    assert.equal(tooMany(await call(tg, 'sendMessage', { chat_id: user.id, text: 'early' })), 1);
+    assert.equal(tg.rateLimitHits.at(-1)?.floodWait, true);
+    t.mock.timers.tick(700);
+    await bot.sendMessage(user.id, 'after the wait');
+    // Edits in a private chat do not count.
+    const m = await bot.sendMessage(user.id, 'edit me');
+    for (let i = 0; i < 5; i++) await bot.editMessageText(user.id, m.message_id, `v${i}`);
+    assert.deepEqual(tg.rateLimitHits.map((h) => [h.method, h.chatId, h.scope, h.retry_after]), [
+      ['sendPhoto', user.id, 'private', 1], ['sendMessage', user.id, 'private', 1],
+    ]);
+  });
+
+  test('global 3/s: the 4th call anywhere gets 429, and then every chat waits', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const { tg, group, user, topic, bot } = await desk(t);
+    const users = ['A', 'B', 'C'].map((first_name) => tg.createUser({ first_name }));
+    for (const u of users) tg.userSends(u, { text: '/start' });
+    tg.setRateLimits({ globalPerSecond: 3, privateChatPerSecond: 10, groupPerMinute: 20 });
+    for (const u of users) await bot.sendMessage(u.id, 'hi');
+    t.mock.timers.tick(200);
+    assert.equal(tooMany(await call(tg, 'sendMessage', { chat_id: user.id, text: 'fourth' })), 1);
+    assert.equal(tooMany(await call(tg, 'sendMessage', { chat_id: group.id, text: 'x', message_thread_id: topic.message_thread_id })), 1);
+    assert.deepEqual(tg.rateLimitHits.map((h) => [h.chatId, h.scope, h.floodWait]), [[user.id, 'global', false], [group.id, 'global', true]]);
+    t.mock.timers.tick(1000);
+    await bot.sendMessage(user.id, 'later');
+  });
+
+  test('per-chat delivery rates can be read off calls[].at', async (t) => {
+    const { tg, user, bot } = await desk(t);
+    tg.setRateLimits({ privateChatPerSecond: 5 });
+    let refusedCount = 0;
+    for (let i = 0; i < 8; i++) await bot.sendMessage(user.id, `m${i}`).catch(() => refusedCount++);
+    const accepted = tg.calls.filter((c) => c.method === 'sendMessage' && c.ok && c.params['chat_id'] === user.id);
+    assert.equal(accepted.length, 5);
+    assert.equal(refusedCount, 3);
+    assert.ok(accepted.at(-1)!.at - accepted[0]!.at < 1000);
+  });
+});
+
+describe('faults', () => {
+  test('failWhen: only copyMessage to one chat fails, for the given number of times', async (t) => {
+    const { tg, group, user, topic, bot } = await desk(t);
+    const m = tg.userSends(user, { text: 'hello' });
+    tg.failWhen((method, p) => method === 'copyMessage' && Number(p['chat_id']) === group.id, { error_code: 502, description: 'Bad Gateway' }, 2);
+    tg.failWhen((method) => method === 'sendMessage', { error_code: 500, description: 'Internal Server Error' });
+    const toGroup = () => bot.copyMessage(group.id, user.id, m.message_id, { message_thread_id: topic.message_thread_id });
+    await refused(toGroup(), 502, 'Bad Gateway');
+    assert.ok((await bot.copyMessage(user.id, user.id, m.message_id)).message_id, 'another chat is not affected');
+    await refused(toGroup(), 502, 'Bad Gateway');
+    assert.ok((await toGroup()).message_id, 'used up after two');
+    assert.deepEqual(await call(tg, 'sendMessage', { chat_id: user.id, text: 'x' }), {
+      status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' },
+    });
+    assert.equal((await bot.sendMessage(user.id, 'works')).text, 'works');
+    assert.equal(tg.messages(group.id, topic.message_thread_id).filter((x) => x.text === 'hello').length, 1, 'failed copies left nothing');
+    tg.failWhen(() => true, { error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } });
+    await assert.rejects(bot.getMe(), (e: unknown) => e instanceof GrammyError && e.parameters.retry_after === 3);
+  });
+
+  test('dropConnectionNext: grammY gets an HttpError; afterHandling still carries the call out', async (t) => {
+    const { tg, user, bot } = await desk(t);
+    tg.dropConnectionNext('sendMessage');
+    await assert.rejects(bot.sendMessage(user.id, 'lost'), (e: unknown) => e instanceof HttpError);
+    assert.equal(tg.messages(user.id).some((m) => m.text === 'lost'), false, 'the request never took effect');
+    assert.equal((await bot.sendMessage(user.id, 'next')).text, 'next');
+    tg.dropConnectionNext('sendMessage', 1, { afterHandling: true });
+    await assert.rejects(bot.sendMessage(user.id, 'sent but unanswered'), (e: unknown) => e instanceof HttpError);
+    assert.equal(tg.messages(user.id).filter((m) => m.text === 'sent but unanswered').length, 1);
+    tg.dropConnectionNext('getMe', 2);
+    await assert.rejects(bot.getMe(), HttpError);
+    await assert.rejects(bot.getMe(), HttpError);
+    assert.equal((await bot.getMe()).id, tg.botUser.id);
+    assert.deepEqual(tg.calls.filter((c) => c.dropped).map((c) => [c.method, c.ok]), [
+      ['sendMessage', true], ['sendMessage', true], ['getMe', true], ['getMe', true],
+    ]);
+  });
+});
+
+describe('albums', () => {
+  test('userSendsAlbum: one message and update per item, one fresh media_group_id, caption on the first', async (t) => {
+    const tg = await fresh(t);
+    const user = tg.createUser({ first_name: 'U' });
+    const album = tg.userSendsAlbum(user, [{ photo: true }, { video: true }, { photo: true }], 'look #bug');
+    const second = tg.userSendsAlbum(user, [{ document: true }, { document: true }]);
+    const group = album[0]!.media_group_id;
+    assert.ok(group && album.every((m) => m.media_group_id === group));
+    assert.ok(second[0]!.media_group_id && second[0]!.media_group_id !== group);
+    assert.deepEqual(album.map((m) => [!!m.photo, !!m.video, m.caption]), [[true, false, 'look #bug'], [false, true, undefined], [true, false, undefined]]);
+    assert.deepEqual(album[0]!.caption_entities, [{ type: 'hashtag', offset: 5, length: 4 }]);
+    const updates: Update[] = (await call(tg, 'getUpdates')).body.result;
+    assert.deepEqual(updates.map((u) => u.message?.media_group_id), [group, group, group, second[0]!.media_group_id, second[0]!.media_group_id]);
+    assert.throws(() => tg.userSendsAlbum(user, [{ photo: true }]), /2\.\.10/);
+    assert.throws(() => tg.userSendsAlbum(user, [{ photo: true }, { document: true }]), /documents/);
+  });
+
+  test('copyMessages carries an album into a topic and back, under new media_group_ids', async (t) => {
+    const { tg, group, manager, user, topic, bot } = await desk(t);
+    const thread = topic.message_thread_id;
+    const sent: Array<[number, Message]> = [];
+    tg.onSent = (chatId, message) => sent.push([chatId, message]);
+    const album = tg.userSendsAlbum(user, [{ photo: true }, { video: true }], 'two files');
+    const ids = await bot.copyMessages(group.id, user.id, album.map((m) => m.message_id), { message_thread_id: thread });
+    const copies = ids.map(({ message_id }) => tg.message(group.id, message_id)!);
+    const copyGroup = copies[0]!.media_group_id;
+    assert.ok(copyGroup && copyGroup !== album[0]!.media_group_id && copies[1]!.media_group_id === copyGroup);
+    assert.deepEqual(copies.map((m) => [m.message_thread_id, m.is_topic_message, m.reply_to_message?.message_id, m.from?.id]),
+      [[thread, true, thread, tg.botUser.id], [thread, true, thread, tg.botUser.id]]);
+    assert.deepEqual(copies.map((m) => m.caption), ['two files', undefined]);
+    assert.deepEqual(copies[0]!.photo, album[0]!.photo);
+    assert.equal(copies[0]!.forward_origin, undefined);
+    assert.deepEqual(sent.map(([chat, m]) => [chat, m.message_id]), ids.map((id) => [group.id, id.message_id]), 'onSent sees each copy');
+    // Two albums in one call stay two albums; remove_caption drops the caption.
+    const again = await bot.copyMessages(group.id, user.id, [...album, ...tg.userSendsAlbum(user, [{ photo: true }, { photo: true }])].map((m) => m.message_id),
+      { message_thread_id: thread, remove_caption: true });
+    const groups = again.map(({ message_id }) => tg.message(group.id, message_id)!).map((m) => [m.media_group_id, m.caption]);
+    assert.equal(new Set(groups.map(([g]) => g)).size, 2);
+    assert.deepEqual(groups.map(([, caption]) => caption), [undefined, undefined, undefined, undefined]);
+    // A manager's album in the topic goes back to the user's private chat as one album.
+    const reply = tg.managerSendsAlbum(group.id, manager, [{ photo: true }, { photo: true }, { video: true }], 'answer', { threadId: thread });
+    assert.ok(reply.every((m) => m.message_thread_id === thread && m.media_group_id === reply[0]!.media_group_id));
+    const back = await bot.copyMessages(user.id, group.id, reply.map((m) => m.message_id));
+    const delivered = back.map(({ message_id }) => tg.message(user.id, message_id)!);
+    assert.ok(delivered.every((m) => m.media_group_id && m.media_group_id === delivered[0]!.media_group_id && m.message_thread_id === undefined));
+    assert.deepEqual(delivered.map((m) => m.caption), ['answer', undefined, undefined]);
+    const fwd = await bot.forwardMessages(user.id, group.id, reply.map((m) => m.message_id));
+    assert.equal(fwd.length, 3);
+    assert.equal(tg.message(user.id, fwd[0]!.message_id)?.forward_origin?.type, 'user');
+    // The id rules.
+    await refused(bot.copyMessages(group.id, user.id, []), 400, 'Bad Request: message identifiers are not specified');
+    await refused(bot.copyMessages(group.id, user.id, Array.from({ length: 101 }, (_, i) => i + 1)), 400, 'Bad Request: too many message identifiers specified');
+    await refused(bot.copyMessages(group.id, user.id, [3, 3]), 400, 'Bad Request: message identifiers must be in a strictly increasing order');
+    await refused(bot.copyMessages(group.id, user.id, [900, 901]), 400, 'Bad Request: there are no messages to forward');
+  });
+});
+
+describe('edit fidelity', () => {
+  test('edits of copies in a topic and in a private chat, and the errors of each kind', async (t) => {
+    const { tg, group, manager, user, topic, bot } = await desk(t);
+    const thread = topic.message_thread_id;
+    const text = tg.userSends(user, { text: 'hello' });
+    const photo = tg.userSends(user, { photo: true, caption: 'pic' });
+    const { message_id: textCopy } = await bot.copyMessage(group.id, user.id, text.message_id, { message_thread_id: thread });
+    const { message_id: photoCopy } = await bot.copyMessage(group.id, user.id, photo.message_id, { message_thread_id: thread });
+    const edited = (await bot.editMessageText(group.id, textCopy, 'hello (edited)')) as Message;
+    assert.deepEqual([edited.text, edited.message_thread_id, edited.is_topic_message, typeof edited.edit_date], ['hello (edited)', thread, true, 'number']);
+    const recaptioned = (await bot.editMessageCaption(group.id, photoCopy, { caption: '<b>pic</b> v2', parse_mode: 'HTML' })) as Message;
+    assert.deepEqual([recaptioned.caption, recaptioned.caption_entities, recaptioned.message_thread_id], ['pic v2', [{ type: 'bold', offset: 0, length: 3 }], thread]);
+    const notModified = 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+    await refused(bot.editMessageText(group.id, textCopy, 'hello (edited)'), 400, notModified);
+    await refused(bot.editMessageCaption(group.id, photoCopy, { caption: '<b>pic</b> v2', parse_mode: 'HTML' }), 400, notModified);
+    await refused(bot.editMessageText(group.id, photoCopy, 'x'), 400, 'Bad Request: there is no text in the message to edit');
+    await refused(bot.editMessageCaption(group.id, textCopy, { caption: 'x' }), 400, 'Bad Request: there is no caption in the message to edit');
+    await refused(bot.editMessageText(group.id, 99999, 'x'), 400, 'Bad Request: message to edit not found');
+    await refused(bot.editMessageCaption(group.id, 99999, { caption: 'x' }), 400, 'Bad Request: message to edit not found');
+    const mine = tg.managerSends(group.id, manager, { text: 'manager text' }, { threadId: thread });
+    await refused(bot.editMessageText(group.id, mine.message_id, 'x'), 400, "Bad Request: message can't be edited");
+    await refused(bot.editMessageText(group.id, thread, 'x'), 400, "Bad Request: message can't be edited"); // the creation service message
+    // In the private chat: the copy of a manager's reply.
+    const { message_id: privateCopy } = await bot.copyMessage(user.id, group.id, mine.message_id);
+    assert.equal(((await bot.editMessageText(user.id, privateCopy, 'manager text, fixed')) as Message).text, 'manager text, fixed');
+    await refused(bot.editMessageText(user.id, text.message_id, 'x'), 400, "Bad Request: message can't be edited");
+    tg.userBlocksBot(user);
+    await refused(bot.editMessageText(user.id, privateCopy, 'y'), 403, 'Forbidden: bot was blocked by the user');
+    assert.equal(tg.message(group.id, textCopy)?.text, 'hello (edited)');
+  });
+
+  test('userEdits and managerEdits: text and caption edits arrive as edited_message', async (t) => {
+    const { tg, group, manager, user, topic } = await desk(t);
+    await call(tg, 'getUpdates', { offset: -1 });
+    await call(tg, 'getUpdates', { offset: (await call(tg, 'getUpdates')).body.result[0].update_id + 1 });
+    tg.userUnblocksBot(user);
+    const photo = tg.userSends(user, { photo: true, caption: 'old' });
+    tg.userEdits(user, photo.message_id, { photo: true, caption: 'new' });
+    const said = tg.managerSends(group.id, manager, { text: 'typo' }, { threadId: topic.message_thread_id });
+    tg.managerEdits(group.id, manager, said.message_id, { text: 'fixed' });
+    assert.throws(() => tg.userEdits(user, photo.message_id, { text: 'x' }), /no text/);
+    const edits = ((await call(tg, 'getUpdates')).body.result as Update[]).filter((u) => u.edited_message).map((u) => u.edited_message!);
+    assert.deepEqual(edits.map((m) => [m.caption ?? m.text, m.message_thread_id, typeof m.edit_date]), [['new', undefined, 'number'], ['fixed', topic.message_thread_id, 'number']]);
+    tg.setBotRights(group.id, { status: 'member' });
+    tg.managerEdits(group.id, manager, said.message_id, { text: 'unseen by a non-admin bot' });
+    const later = ((await call(tg, 'getUpdates', { offset: -1 })).body.result as Update[]);
+    assert.equal(later.some((u) => u.edited_message), false);
+  });
+});
+
+describe('scale', () => {
+  test('10 000 messages from 1 000 users: enqueue, drain, copy and read a topic stay fast', async (t) => {
+    const { tg, group, user, topic, bot } = await desk(t);
+    const logged = tg.calls.length;
+    tg.recordCalls = false;
+    const deliveries = new Map<number, number>();
+    tg.onSent = (chatId) => deliveries.set(chatId, (deliveries.get(chatId) ?? 0) + 1);
+    const users = Array.from({ length: 1000 }, (_, i) => tg.createUser({ first_name: `U${i}` }));
+    const started = performance.now();
+    for (let i = 0; i < 10_000; i++) tg.userSends(users[i % 1000]!, { text: `m${i}` });
+    let offset = 0;
+    let seen = 0;
+    for (;;) {
+      const batch: Update[] = (await call(tg, 'getUpdates', { offset, limit: 100 })).body.result;
+      if (batch.length === 0) break;
+      seen += batch.filter((u) => u.message?.text?.startsWith('m')).length;
+      offset = batch.at(-1)!.update_id + 1;
+    }
+    assert.equal(seen, 10_000);
+    for (let i = 0; i < 300; i++) await bot.copyMessage(group.id, users[0]!.id, 1 + i, { message_thread_id: topic.message_thread_id }).catch(() => undefined);
+    const elapsed = performance.now() - started;
+    assert.equal(tg.calls.length, logged, 'recordCalls = false keeps no log');
+    assert.equal(deliveries.get(group.id), 10, 'users[0] sent 10 messages, ids 1..10');
+    assert.equal(tg.messages(group.id, topic.message_thread_id).length, 11);
+    assert.equal(tg.messages(user.id).length, 1);
+    assert.ok(elapsed < 15_000, `took ${Math.round(elapsed)} ms`);
   });
 });

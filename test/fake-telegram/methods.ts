@@ -121,6 +121,40 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     return m;
   }
 
+  /** Where a forward says the message came from: the original origin survives a second forward. */
+  function originOf(m: Message): NonNullable<Message['forward_origin']> {
+    return m.forward_origin ?? { type: 'user', sender_user: m.from ?? bot, date: m.date };
+  }
+
+  /**
+   * copyMessages and forwardMessages: 1..100 ids in strictly increasing order; missing and
+   * service messages are skipped; each album among them arrives as one album under a new
+   * media_group_id. Returns the new ids in order.
+   */
+  function many(p: Params, action: 'copy' | 'forward'): { message_id: number }[] {
+    if (p['message_ids'] === undefined) throw E.missing('message_ids');
+    const ids = Array.isArray(p['message_ids']) ? p['message_ids'].map(Number) : [];
+    if (ids.length === 0) throw E.bad('message identifiers are not specified');
+    if (ids.length > 100) throw E.bad('too many message identifiers specified');
+    if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) throw E.bad('message identifiers must be in a strictly increasing order');
+    const { rec, threadId } = target(p, action === 'forward' ? 'forward' : 'send');
+    if (p['from_chat_id'] === undefined) throw E.missing('from_chat_id');
+    const from = w.chat(p['from_chat_id']);
+    const originals = ids.map((id) => from.messages.get(id)).filter((m): m is Message => !!m && !isService(m));
+    if (originals.length === 0) throw E.bad('there are no messages to forward');
+    const albums = new Map<string, string>(); // source album id -> the copies' new album id
+    const removeCaption = { remove_caption: p['remove_caption'] };
+    return originals.map((m) => {
+      const body = action === 'copy' ? withCaption(contentOf(m), removeCaption) : { ...contentOf(m), forward_origin: originOf(m) };
+      if (m.media_group_id) {
+        let album = albums.get(m.media_group_id);
+        if (album === undefined) albums.set(m.media_group_id, (album = w.newMediaGroupId()));
+        body.media_group_id = album;
+      }
+      return { message_id: w.post(rec, bot, body, { threadId }).message_id };
+    });
+  }
+
   /** A message of the bot's that an edit method may change. */
   function editable(p: Params): { rec: ChatRecord; m: Message } {
     if (p['inline_message_id'] !== undefined) throw E.bad('fake-telegram does not implement inline messages');
@@ -166,7 +200,7 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     logOut: () => true,
     close: () => true,
     deleteWebhook: (p) => {
-      if (bool(p['drop_pending_updates'])) w.updates.length = 0;
+      if (bool(p['drop_pending_updates'])) w.updates.clear();
       w.webhookUrl = '';
       return true;
     },
@@ -232,30 +266,12 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
       const body = withCaption(contentOf(source(p, 'copy')), p);
       return { message_id: send(p, body).message_id };
     },
-    copyMessages: (p) => {
-      const ids = Array.isArray(p['message_ids']) ? p['message_ids'].map(Number) : [];
-      if (ids.length === 0) throw E.bad('message identifiers are not specified');
-      if (ids.length > 100) throw E.bad('too many message identifiers specified');
-      if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) throw E.bad('message identifiers must be in a strictly increasing order');
-      if (p['from_chat_id'] === undefined) throw E.missing('from_chat_id');
-      const from = w.chat(p['from_chat_id']);
-      const originals = ids.map((id) => from.messages.get(id)).filter((m): m is Message => !!m && !isService(m));
-      if (originals.length === 0) throw E.bad('there are no messages to forward');
-      const albums = new Map<string, string>(); // copies keep albums together under a new id
-      return originals.map((m) => {
-        const body = withCaption(contentOf(m), { remove_caption: p['remove_caption'] });
-        if (m.media_group_id) {
-          if (!albums.has(m.media_group_id)) albums.set(m.media_group_id, String(13000000000000000n + BigInt(w.nextSeq())));
-          body.media_group_id = albums.get(m.media_group_id)!;
-        }
-        return { message_id: send({ ...p, reply_parameters: undefined }, body).message_id };
-      });
-    },
+    copyMessages: (p) => many(p, 'copy'),
     forwardMessage: (p) => {
       const m = source(p, 'forward');
-      const forward_origin = m.forward_origin ?? { type: 'user' as const, sender_user: m.from ?? bot, date: m.date };
-      return send(p, { ...contentOf(m), forward_origin }, 'forward');
+      return send(p, { ...contentOf(m), forward_origin: originOf(m) }, 'forward');
     },
+    forwardMessages: (p) => many(p, 'forward'),
     sendMediaGroup: (p) => {
       const items = Array.isArray(p['media']) ? (p['media'] as Params[]) : [];
       if (p['media'] === undefined) throw E.missing('media');
@@ -278,7 +294,7 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
       const { rec, threadId } = target(p);
       const replyTo = replyTarget(p, rec);
       // One item is sent as an ordinary message, outside any album.
-      const group = bodies.length > 1 ? String(13000000000000000n + BigInt(w.nextSeq())) : undefined;
+      const group = bodies.length > 1 ? w.newMediaGroupId() : undefined;
       return bodies.map((body) => w.post(rec, bot, { ...body, ...(group ? { media_group_id: group } : {}) }, { threadId, replyTo }));
     },
 
@@ -315,7 +331,7 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
         const canDeleteOthers = rec.bot.status === 'administrator' && rec.bot.can_delete_messages;
         if (m.from?.id !== bot.id && !canDeleteOthers) throw E.cantBeDeleted();
       }
-      rec.messages.delete(m.message_id);
+      w.removeMessage(rec, m.message_id);
       return true;
     },
 
@@ -421,6 +437,8 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
 /** Deleting a topic deletes every message in it. */
 export function deleteTopic(rec: ChatRecord, topic: TopicRecord): void {
   topic.deleted = true;
-  for (const [id, m] of rec.messages) if (m.message_thread_id === topic.message_thread_id) rec.messages.delete(id);
+  const thread = rec.threads.get(topic.message_thread_id);
+  if (thread) for (const id of thread.keys()) rec.messages.delete(id);
+  rec.threads.delete(topic.message_thread_id);
 }
 

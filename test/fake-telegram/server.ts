@@ -7,11 +7,13 @@ import type { Chat, Message, Update, User, UserFromGetMe } from 'grammy/types';
 import { ApiError, E } from './errors.js';
 import { createMethods, deleteTopic, type CallbackAnswer, type Handler, type Params } from './methods.js';
 import { withDetectedEntities } from './html.js';
+import { RateLimiter, type RateLimitHit, type RateLimits } from './limits.js';
 import { readParams } from './params.js';
 import { CAPTIONED, World, nowSeconds, type ChatRecord, type Content, type MemberStatus, type TopicRecord } from './state.js';
 
 export type { Content } from './state.js';
 export type { CallbackAnswer } from './methods.js';
+export type { RateLimitHit, RateLimits, RateLimitScope } from './limits.js';
 
 export interface FakeTelegramOptions { token?: string; botUsername?: string }
 export interface CallRecord {
@@ -20,10 +22,16 @@ export interface CallRecord {
   ok: boolean;
   error_code?: number;
   description?: string;
+  /** Date.now() when the server took the call up (after its body arrived). */
   at: number;
+  /** dropConnectionNext closed the connection instead of answering. */
+  dropped?: true;
 }
 export interface TopicView { message_thread_id: number; name: string; icon_color: number; icon_custom_emoji_id?: string; closed: boolean; deleted: boolean }
 export interface FaultSpec { error_code: number; description: string; parameters?: object }
+/** An album item a user or manager sends; documents can't be mixed with photos and videos. */
+export type AlbumItem = { photo: true } | { video: true } | { document: true };
+export type FaultPredicate = (method: string, params: Record<string, unknown>) => boolean;
 
 const CONFLICT_INTERVAL_MS = 3000; // at most one 409 per this interval, as the real server does
 
@@ -34,10 +42,23 @@ export class FakeTelegram {
   readonly botUser: UserFromGetMe;
   readonly calls: CallRecord[] = [];
   readonly callbackAnswers: CallbackAnswer[] = [];
+  /** Every 429 the rate limits (setRateLimits) gave, in order. failNext/failWhen 429s are not here. */
+  readonly rateLimitHits: RateLimitHit[];
+  /** false skips the `calls` log (a benchmark's millions of calls); rate limits and faults still work. */
+  recordCalls = true;
+  /**
+   * Called synchronously whenever a Bot API call creates a message in any chat: sends, copies,
+   * forwards, album items, and the service messages of createForumTopic/editForumTopic/
+   * closeForumTopic/reopenForumTopic. `message` is a copy; `at` is Date.now() at creation.
+   */
+  onSent: ((chatId: number, message: Message, at: number) => void) | undefined;
   apiRoot = '';
   private readonly world: World;
   private readonly methods: Map<string, Handler>;
+  private readonly limiter: RateLimiter;
   private readonly faults = new Map<string, { error: FaultSpec; remaining: number }>();
+  private conditionalFaults: { when: FaultPredicate; error: FaultSpec; remaining: number }[] = [];
+  private readonly drops = new Map<string, { remaining: number; afterHandling: boolean }>();
   private readonly server: Server;
   private held: HeldPoll | undefined;
   private wakeScheduled = false;
@@ -56,7 +77,17 @@ export class FakeTelegram {
     } as UserFromGetMe;
     this.world = new World(this.botUser);
     this.world.onUpdate = () => this.scheduleWake();
+    this.world.onBotMessage = (rec, m) => {
+      if (!this.onSent) return;
+      try {
+        this.onSent(rec.chat.id, clone(m), Date.now());
+      } catch (err) {
+        console.error('fake-telegram: onSent threw', err);
+      }
+    };
     this.methods = createMethods(this.world, this.callbackAnswers);
+    this.limiter = new RateLimiter(this.world);
+    this.rateLimitHits = this.limiter.hits;
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -83,28 +114,55 @@ export class FakeTelegram {
     const route = /^\/bot([^/]+)\/([^/]+)$/.exec(url.pathname);
     const gone = new AbortController(); // the client hung up before we answered (e.g. runner.stop())
     res.on('close', () => { if (!res.writableFinished) gone.abort(); });
-    const at = Date.now();
+    let at = Date.now();
     const method = route?.[2] ?? '';
     let params: Params = {};
-    const record = (error?: ApiError) => {
-      this.calls.push({ method, params, ok: !error, ...(error ? { error_code: error.error_code, description: error.description } : {}), at });
+    let dropAfter = false;
+    const record = (error?: ApiError, dropped = false) => {
+      if (!this.recordCalls) return;
+      this.calls.push({
+        method, params, ok: !error,
+        ...(error ? { error_code: error.error_code, description: error.description } : {}),
+        at, ...(dropped ? { dropped: true as const } : {}),
+      });
+    };
+    const hangUp = () => {
+      req.socket.destroy(); // no status line, no body: the client sees a reset connection
     };
     try {
       if (!route) throw E.notFound();
       params = await readParams(req, url);
+      at = Date.now();
       if (route[1] !== this.token) throw E.unauthorized();
       const lower = method.toLowerCase();
       const handler = lower === 'getupdates' ? (p: Params) => this.getUpdates(p, gone.signal) : this.methods.get(lower);
       if (!handler) throw E.methodNotFound();
-      const fault = this.takeFault(lower);
+      const drop = this.takeDrop(lower);
+      if (drop === 'before') {
+        record(undefined, true);
+        return hangUp();
+      }
+      dropAfter = drop === 'after';
+      const fault = this.takeFault(lower) ?? this.takeConditionalFault(method, params);
       if (fault) throw new ApiError(fault.error_code, fault.description, fault.parameters);
-      const result = await handler(params);
-      record();
+      // From the limit check to counting the call nothing awaits, so concurrent calls can't both
+      // slip into the last free slot of a window.
+      const plan = this.limiter.plan(lower, params);
+      if (plan) {
+        const refusal = this.limiter.refuse(method, plan, at);
+        if (refusal) throw refusal;
+      }
+      const pending = handler(params);
+      if (plan) this.limiter.commit(plan, at);
+      const result = await pending;
+      record(undefined, dropAfter);
+      if (dropAfter) return hangUp();
       this.send(res, 200, { ok: true, result });
     } catch (err) {
       const error = err instanceof ApiError ? err : new ApiError(500, 'Internal Server Error');
       if (!(err instanceof ApiError)) console.error('fake-telegram: handler crashed', err);
-      if (route) record(error);
+      if (route) record(error, dropAfter);
+      if (dropAfter) return hangUp();
       this.send(res, error.error_code, error.toJSON());
     }
   }
@@ -123,6 +181,28 @@ export class FakeTelegram {
     return fault.error;
   }
 
+  private takeConditionalFault(method: string, params: Params): FaultSpec | undefined {
+    if (this.conditionalFaults.length === 0) return undefined;
+    const fault = this.conditionalFaults.find((f) => {
+      try {
+        return f.when(method, params);
+      } catch (err) {
+        console.error('fake-telegram: a failWhen predicate threw; treating it as no match', err);
+        return false;
+      }
+    });
+    if (!fault) return undefined;
+    if (--fault.remaining <= 0) this.conditionalFaults = this.conditionalFaults.filter((f) => f !== fault);
+    return fault.error;
+  }
+
+  private takeDrop(method: string): 'before' | 'after' | undefined {
+    const drop = this.drops.get(method);
+    if (!drop) return undefined;
+    if (--drop.remaining <= 0) this.drops.delete(method);
+    return drop.afterHandling ? 'after' : 'before';
+  }
+
   // ---------------- getUpdates ----------------
 
   private getUpdates(p: Params, gone: AbortSignal): Update[] | Promise<Update[]> {
@@ -137,17 +217,14 @@ export class FakeTelegram {
     }
     if (p['allowed_updates'] !== undefined) w.setAllowedUpdates(p['allowed_updates']);
     const offset = Number(p['offset'] ?? 0) || 0;
-    if (offset > 0) {
-      while (w.updates.length && w.updates[0]!.update_id < offset) w.updates.shift();
-    } else if (offset < 0) {
-      w.updates.splice(0, Math.max(0, w.updates.length + offset));
-    }
+    if (offset > 0) w.updates.confirm(offset);
+    else if (offset < 0) w.updates.keepLast(-offset);
     // Out-of-range values are clamped, not refused, as in the Bot API server.
     const clamp = (v: unknown, fallback: number, min: number, max: number) =>
       Math.min(max, Math.max(min, v === undefined || v === '' || Number.isNaN(Number(v)) ? fallback : Math.trunc(Number(v))));
     const limit = clamp(p['limit'], 100, 1, 100);
     const timeout = clamp(p['timeout'], 0, 0, 50);
-    if (w.updates.length || timeout === 0 || this.stopping) return w.updates.slice(0, limit);
+    if (w.updates.length || timeout === 0 || this.stopping) return w.updates.slice(limit);
     return new Promise<Update[]>((resolve, reject) => {
       const timer = setTimeout(() => held.finish([]), timeout * 1000);
       const held: HeldPoll = {
@@ -170,7 +247,7 @@ export class FakeTelegram {
     this.wakeScheduled = true;
     setImmediate(() => {
       this.wakeScheduled = false;
-      if (this.held && this.world.updates.length) this.held.finish(this.world.updates.slice(0, this.held.limit));
+      if (this.held && this.world.updates.length) this.held.finish(this.world.updates.slice(this.held.limit));
     });
   }
 
@@ -208,11 +285,24 @@ export class FakeTelegram {
     }
     const replyTo = opts.replyToMessageId === undefined ? undefined : this.existing(rec, opts.replyToMessageId);
     const m = this.world.post(rec, manager, this.body(content, opts.mediaGroupId), { threadId: opts.threadId, replyTo });
-    // Privacy mode: a bot that is not an admin only sees commands and explicit replies to itself.
-    const sees = rec.bot.status === 'administrator' ||
-      (rec.bot.status === 'member' && (m.text?.startsWith('/') || (!!replyTo && replyTo.from?.id === this.botUser.id)));
-    if (sees) this.world.enqueue({ message: m as never });
+    if (this.botSees(rec, m, replyTo)) this.world.enqueue({ message: m as never });
     return clone(m);
+  }
+
+  /**
+   * An album: one message and one update per item, all sharing a fresh media_group_id; the
+   * caption goes on the first item only, as Telegram clients send it. 2..10 items; documents
+   * only with documents.
+   */
+  userSendsAlbum(user: User, items: AlbumItem[], caption?: string): Message[] {
+    const mediaGroupId = this.albumId(items);
+    return items.map((item, i) => this.userSends(user, albumContent(item, i === 0 ? caption : undefined), { mediaGroupId }));
+  }
+
+  managerSendsAlbum(chatId: number, manager: User, items: AlbumItem[], caption?: string, opts: { threadId?: number } = {}): Message[] {
+    const mediaGroupId = this.albumId(items);
+    return items.map((item, i) =>
+      this.managerSends(chatId, manager, albumContent(item, i === 0 ? caption : undefined), { ...opts, mediaGroupId }));
   }
 
   userEdits(user: User, messageId: number, content: Content): Message {
@@ -283,10 +373,11 @@ export class FakeTelegram {
 
   // ---------------- observers ----------------
 
+  /** A chat's messages in id order, or one topic's; deleted ones are gone. O(messages returned). */
   messages(chatId: number, threadId?: number): Message[] {
     const rec = this.world.chats.get(chatId);
     if (!rec) return [];
-    return [...rec.messages.values()].filter((m) => threadId === undefined || m.message_thread_id === threadId).map(clone);
+    return Array.from(threadId === undefined ? rec.messages.values() : this.world.threadMessages(rec, threadId), clone);
   }
 
   message(chatId: number, messageId: number): Message | undefined {
@@ -305,6 +396,35 @@ export class FakeTelegram {
 
   failNext(method: string, error: FaultSpec, times = 1): void {
     this.faults.set(method.toLowerCase(), { error, remaining: times });
+  }
+
+  /**
+   * The next `times` calls for which `predicate(method, params)` holds fail with `error`.
+   * `method` is spelled as the client sent it (grammY: 'copyMessage'); params are as decoded, so
+   * chat_id is a number from JSON bodies but a string from forms and multipart (compare with
+   * Number(p.chat_id)). Checked after failNext, before rate limits; a call that fails this way is
+   * not counted against the limits. Several may be pending; the oldest matching one fires.
+   */
+  failWhen(predicate: FaultPredicate, error: FaultSpec, times = 1): void {
+    if (times > 0) this.conditionalFaults.push({ when: predicate, error, remaining: times });
+  }
+
+  /**
+   * The next `times` calls of `method` get no answer: the server destroys the connection once
+   * the request has arrived, so grammY throws an HttpError. By default the call has no effect;
+   * with `afterHandling: true` it is carried out first (a message is sent, a topic created) and
+   * only the answer is lost, as when a response goes missing on the way back.
+   */
+  dropConnectionNext(method: string, times = 1, opts: { afterHandling?: boolean } = {}): void {
+    this.drops.set(method.toLowerCase(), { remaining: times, afterHandling: opts.afterHandling ?? false });
+  }
+
+  /**
+   * Telegram's flood limits, off until called. Calling again replaces all three limits (0 or
+   * undefined turns one off) and forgets the windows and flood waits so far.
+   */
+  setRateLimits(limits: RateLimits): void {
+    this.limiter.set(limits);
   }
 
   async waitFor<T>(fn: () => T | undefined | false | null, { timeoutMs = 5000 } = {}): Promise<T> {
@@ -369,6 +489,20 @@ export class FakeTelegram {
     return topic;
   }
 
+  /** Privacy mode: a bot that is not an admin only sees commands and explicit replies to itself. */
+  private botSees(rec: ChatRecord, m: Message, explicitReplyTo: Message | undefined): boolean {
+    if (rec.user) return true;
+    if (rec.bot.status === 'administrator') return true;
+    return rec.bot.status === 'member' && (!!m.text?.startsWith('/') || explicitReplyTo?.from?.id === this.botUser.id);
+  }
+
+  private albumId(items: AlbumItem[]): string {
+    if (items.length < 2 || items.length > 10) throw new Error(`fake-telegram: an album has 2..10 items, got ${items.length}`);
+    const documents = items.filter((item) => 'document' in item).length;
+    if (documents > 0 && documents < items.length) throw new Error('fake-telegram: documents can only be grouped with documents');
+    return this.world.newMediaGroupId();
+  }
+
   private edit(rec: ChatRecord, by: User, messageId: number, content: Content): Message {
     const m = this.existing(rec, messageId);
     if (m.from?.id !== by.id) throw new Error(`fake-telegram: message ${messageId} was not sent by ${by.id}`);
@@ -385,7 +519,10 @@ export class FakeTelegram {
       throw new Error('fake-telegram: edits change a text or a caption');
     }
     m.edit_date = nowSeconds();
-    if (rec.user || this.botInGroup(rec)) this.world.enqueue({ edited_message: m as never });
+    // An implicit reply (to the topic's creation message) does not let a non-admin bot see it.
+    const reply = m.reply_to_message;
+    const explicit = reply && reply.message_id !== m.message_thread_id ? reply as Message : undefined;
+    if (this.botSees(rec, m, explicit)) this.world.enqueue({ edited_message: m as never });
     return clone(m);
   }
 
@@ -422,3 +559,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
+
+function albumContent(item: AlbumItem, caption: string | undefined): Content {
+  return caption === undefined ? { ...item } : ({ ...item, caption } as Content);
+}

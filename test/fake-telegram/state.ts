@@ -39,6 +39,8 @@ export interface TopicRecord {
 export interface ChatRecord {
   chat: Chat;
   messages: Map<number, Message>; // insertion order is message id order; deleted ones are removed
+  /** The same messages indexed by message_thread_id, so a topic is read without scanning the chat. */
+  threads: Map<number, Map<number, Message>>;
   nextMessageId: number;
   user?: User;
   started: boolean; // the user wrote to the bot at least once, so the bot may write to them
@@ -86,13 +88,62 @@ const FILE_PREFIX: Record<FileKind, string> = {
   audio: 'CQACAgIAAxkBAAI', video_note: 'DQACAgIAAxkBAAI', sticker: 'CAACAgIAAxkBAAI', animation: 'CgACAgIAAxkBAAI',
 };
 
+/**
+ * The pending updates, oldest first. A queue with a moving head: confirming updates, reading the
+ * head and pushing are O(1) amortised however many updates have passed through it.
+ */
+export class UpdateQueue {
+  private items: Update[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(update: Update): void {
+    this.items.push(update);
+  }
+
+  /** The first `limit` pending updates. */
+  slice(limit: number): Update[] {
+    return this.items.slice(this.head, this.head + limit);
+  }
+
+  /** Forgets every update whose id is below `offset`: the bot has confirmed them. */
+  confirm(offset: number): void {
+    while (this.head < this.items.length && this.items[this.head]!.update_id < offset) this.head++;
+    this.compact();
+  }
+
+  /** Keeps only the newest `n` updates (a negative getUpdates offset). */
+  keepLast(n: number): void {
+    this.head = Math.max(this.head, this.items.length - n);
+    this.compact();
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
+
+  private compact(): void {
+    if (this.head === this.items.length) this.clear();
+    else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
 export class World {
   readonly users = new Map<number, User>();
   readonly chats = new Map<number, ChatRecord>();
-  readonly updates: Update[] = [];
+  readonly updates = new UpdateQueue();
   allowedUpdates = DEFAULT_ALLOWED;
   /** Called after every enqueued update, so a held long poll can be answered. */
   onUpdate: () => void = () => {};
+  /** Called for every message the bot itself creates (sends, copies, albums, topic service messages). */
+  onBotMessage: ((rec: ChatRecord, message: Message) => void) | undefined;
   /** Every file the world has seen, by file_id, so a bot can re-send by id. */
   readonly files = new Map<string, { kind: FileKind; value: unknown }>();
   readonly callbackQueries = new Map<string, { at: number; answered: boolean }>();
@@ -142,7 +193,7 @@ export class World {
 
   private record(chat: Chat, extra: Partial<ChatRecord>): ChatRecord {
     return {
-      chat, messages: new Map(), nextMessageId: 1, started: false, blocked: false, deactivated: false,
+      chat, messages: new Map(), threads: new Map(), nextMessageId: 1, started: false, blocked: false, deactivated: false,
       members: new Map(), bot: { status: 'member', can_manage_topics: false, can_delete_messages: false }, topics: new Map(),
       ...extra,
     };
@@ -203,7 +254,31 @@ export class World {
       ...body,
     };
     rec.messages.set(message_id, message);
+    if (message.message_thread_id !== undefined) {
+      let thread = rec.threads.get(message.message_thread_id);
+      if (!thread) rec.threads.set(message.message_thread_id, (thread = new Map()));
+      thread.set(message_id, message);
+    }
+    if (from.id === this.bot.id) this.onBotMessage?.(rec, message);
     return message;
+  }
+
+  /** Removes a message from its chat and from its topic's index. */
+  removeMessage(rec: ChatRecord, messageId: number): void {
+    const m = rec.messages.get(messageId);
+    if (!m) return;
+    rec.messages.delete(messageId);
+    if (m.message_thread_id !== undefined) rec.threads.get(m.message_thread_id)?.delete(messageId);
+  }
+
+  /** The messages of one topic, in id order, without scanning the whole chat. */
+  threadMessages(rec: ChatRecord, threadId: number): IterableIterator<Message> {
+    return (rec.threads.get(threadId) ?? new Map<number, Message>()).values();
+  }
+
+  /** A fresh media_group_id, shaped like the real ones (a long decimal number). */
+  newMediaGroupId(): string {
+    return String(13000000000000000n + BigInt(this.seq++));
   }
 
   enqueue(body: UpdateBody): void {

@@ -2,6 +2,7 @@
 // messages a person wrote in a topic the bot owns are relayed: not the General
 // topic, not service messages, not other bots, and never commands.
 import { Composer } from 'grammy';
+import type { Message } from 'grammy/types';
 import { relayManagerReply } from '../../domain/manager-to-user.js';
 import type { Context } from '../context.js';
 import { isCommand, isServiceMessage, messageKind } from '../message-kind.js';
@@ -28,6 +29,18 @@ managerReplies.on('message', async (ctx, next) => {
     messageId: message.message_id,
     sentAt: new Date(message.date * 1000),
     kind: messageKind(message),
+    mediaGroupId: message.media_group_id,
+    replyToMessageId: explicitReplyTo(message),
   });
   ctx.log.debug({ outcome: result.outcome }, 'manager message');
 });
+
+/**
+ * In a topic, every message "replies" to the topic's creation message unless
+ * the manager really replied to something: only the latter counts.
+ */
+export function explicitReplyTo(message: Message): number | undefined {
+  const replied = message.reply_to_message;
+  if (!replied || replied.message_id === message.message_thread_id || 'forum_topic_created' in replied) return undefined;
+  return replied.message_id;
+}

@@ -14,6 +14,8 @@ userMessages.chatType('private').on('message', async (ctx) => {
     messageId: message.message_id,
     sentAt: new Date(message.date * 1000),
     kind: messageKind(message),
+    mediaGroupId: message.media_group_id,
+    replyToMessageId: message.reply_to_message?.message_id,
   });
   ctx.log.debug({ outcome: result.outcome }, 'user message');
 });

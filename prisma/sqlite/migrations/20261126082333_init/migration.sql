@@ -25,7 +25,7 @@ CREATE TABLE "Manager" (
 CREATE TABLE "Topic" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "chatId" BIGINT NOT NULL,
-    "threadId" INTEGER NOT NULL,
+    "threadId" INTEGER,
     "userId" BIGINT NOT NULL,
     "name" TEXT NOT NULL,
     "closed" BOOLEAN NOT NULL DEFAULT false,
@@ -63,6 +63,8 @@ CREATE TABLE "Message" (
     "relayedAt" DATETIME,
     "state" TEXT NOT NULL,
     "error" TEXT,
+    "mediaGroupId" TEXT,
+    "replyToSourceId" INTEGER,
     CONSTRAINT "Message_ticketId_fkey" FOREIGN KEY ("ticketId") REFERENCES "Ticket" ("id") ON DELETE SET NULL ON UPDATE CASCADE,
     CONSTRAINT "Message_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT "Message_managerId_fkey" FOREIGN KEY ("managerId") REFERENCES "Manager" ("id") ON DELETE SET NULL ON UPDATE CASCADE
@@ -80,6 +82,29 @@ CREATE TABLE "StatusChange" (
     CONSTRAINT "StatusChange_actorId_fkey" FOREIGN KEY ("actorId") REFERENCES "Manager" ("id") ON DELETE SET NULL ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "InboxUpdate" (
+    "updateId" BIGINT NOT NULL PRIMARY KEY,
+    "payload" TEXT NOT NULL,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "handledAt" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "OutboxJob" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "queue" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "coalesceKey" TEXT,
+    "state" TEXT NOT NULL DEFAULT 'PENDING',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastError" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "doneAt" DATETIME
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Topic_userId_key" ON "Topic"("userId");
 
@@ -93,13 +118,19 @@ CREATE INDEX "Ticket_userId_status_idx" ON "Ticket"("userId", "status");
 CREATE INDEX "Ticket_topicId_status_idx" ON "Ticket"("topicId", "status");
 
 -- CreateIndex
-CREATE INDEX "Message_topicMessageId_idx" ON "Message"("topicMessageId");
-
--- CreateIndex
 CREATE INDEX "Message_managerId_sentAt_idx" ON "Message"("managerId", "sentAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Message_userId_userChatMessageId_key" ON "Message"("userId", "userChatMessageId");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Message_userId_topicMessageId_key" ON "Message"("userId", "topicMessageId");
+
+-- CreateIndex
 CREATE INDEX "StatusChange_ticketId_idx" ON "StatusChange"("ticketId");
+
+-- CreateIndex
+CREATE INDEX "InboxUpdate_handledAt_idx" ON "InboxUpdate"("handledAt");
+
+-- CreateIndex
+CREATE INDEX "OutboxJob_state_id_idx" ON "OutboxJob"("state", "id");

@@ -8,7 +8,10 @@ CREATE TYPE "TicketStatus" AS ENUM ('WAITING', 'IN_WORK', 'RESOLVED');
 CREATE TYPE "Direction" AS ENUM ('INBOUND', 'OUTBOUND');
 
 -- CreateEnum
-CREATE TYPE "DeliveryState" AS ENUM ('DELIVERED', 'FAILED');
+CREATE TYPE "DeliveryState" AS ENUM ('PENDING', 'DELIVERED', 'FAILED');
+
+-- CreateEnum
+CREATE TYPE "OutboxState" AS ENUM ('PENDING', 'DONE', 'FAILED');
 
 -- CreateTable
 CREATE TABLE "User" (
@@ -41,7 +44,7 @@ CREATE TABLE "Manager" (
 CREATE TABLE "Topic" (
     "id" SERIAL NOT NULL,
     "chatId" BIGINT NOT NULL,
-    "threadId" INTEGER NOT NULL,
+    "threadId" INTEGER,
     "userId" BIGINT NOT NULL,
     "name" TEXT NOT NULL,
     "closed" BOOLEAN NOT NULL DEFAULT false,
@@ -79,6 +82,8 @@ CREATE TABLE "Message" (
     "relayedAt" TIMESTAMP(3),
     "state" "DeliveryState" NOT NULL,
     "error" TEXT,
+    "mediaGroupId" TEXT,
+    "replyToSourceId" INTEGER,
 
     CONSTRAINT "Message_pkey" PRIMARY KEY ("id")
 );
@@ -95,6 +100,33 @@ CREATE TABLE "StatusChange" (
     CONSTRAINT "StatusChange_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "InboxUpdate" (
+    "updateId" BIGINT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "handledAt" TIMESTAMP(3),
+
+    CONSTRAINT "InboxUpdate_pkey" PRIMARY KEY ("updateId")
+);
+
+-- CreateTable
+CREATE TABLE "OutboxJob" (
+    "id" SERIAL NOT NULL,
+    "queue" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "coalesceKey" TEXT,
+    "state" "OutboxState" NOT NULL DEFAULT 'PENDING',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastError" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "doneAt" TIMESTAMP(3),
+
+    CONSTRAINT "OutboxJob_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Topic_userId_key" ON "Topic"("userId");
 
@@ -108,16 +140,22 @@ CREATE INDEX "Ticket_userId_status_idx" ON "Ticket"("userId", "status");
 CREATE INDEX "Ticket_topicId_status_idx" ON "Ticket"("topicId", "status");
 
 -- CreateIndex
-CREATE INDEX "Message_topicMessageId_idx" ON "Message"("topicMessageId");
-
--- CreateIndex
 CREATE INDEX "Message_managerId_sentAt_idx" ON "Message"("managerId", "sentAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Message_userId_userChatMessageId_key" ON "Message"("userId", "userChatMessageId");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Message_userId_topicMessageId_key" ON "Message"("userId", "topicMessageId");
+
+-- CreateIndex
 CREATE INDEX "StatusChange_ticketId_idx" ON "StatusChange"("ticketId");
+
+-- CreateIndex
+CREATE INDEX "InboxUpdate_handledAt_idx" ON "InboxUpdate"("handledAt");
+
+-- CreateIndex
+CREATE INDEX "OutboxJob_state_id_idx" ON "OutboxJob"("state", "id");
 
 -- AddForeignKey
 ALTER TABLE "Topic" ADD CONSTRAINT "Topic_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -1,0 +1,248 @@
+// The durable outbox: every message the desk sends is first a row here,
+// written in the same transaction as the decision to send it. Jobs of one
+// queue (a user's topic, a user's private chat) go out strictly in order;
+// different queues go out concurrently. A job is deleted in the same
+// transaction that records its result, so after a crash the only job that can
+// be sent twice is one Telegram accepted in the instant before the crash.
+//
+// It knows nothing about what the jobs mean: handlers per kind do that.
+import type { Db, Tx } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { DeliveryError } from './courier.js';
+
+export interface Job {
+  id: number;
+  queue: string;
+  kind: string;
+  payload: unknown;
+  coalesceKey: string | null;
+  attempts: number;
+  nextAttemptAt: Date;
+}
+
+export interface NewJob {
+  queue: string;
+  kind: string;
+  payload: unknown;
+  /** A queued, not yet started job with the same key makes this one redundant. */
+  coalesceKey?: string;
+  /** Not before this time (albums wait a moment for their other items). */
+  notBefore?: Date;
+}
+
+/**
+ * What a handler returns: database writes that record the result, and
+ * follow-up jobs; both commit together with the job's removal.
+ */
+export type JobOutcome = void | { record?: (tx: Tx) => Promise<unknown>; then?: NewJob[] };
+
+export type JobHandler = (job: Job) => Promise<JobOutcome>;
+
+export interface OutboxOptions {
+  /** Jobs in flight at once, across all queues. */
+  concurrency?: number;
+  /** Called once when the bot loses access to the support chat, to tell people where possible. */
+  onHeld?: (error: DeliveryError) => void;
+}
+
+/** SQLite runs one transaction at a time; under a burst the wait for a turn can exceed Prisma's 2 s default. */
+export const TX_OPTIONS = { maxWait: 60_000, timeout: 60_000 } as const;
+
+interface QueueState {
+  jobs: Job[];
+  busy: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export class Outbox {
+  private readonly queues = new Map<string, QueueState>();
+  private readonly ready: string[] = [];
+  private readonly readySet = new Set<string>();
+  private inFlight = 0;
+  private running = false;
+  private readonly idleWaiters: Array<() => void> = [];
+  private readonly concurrency: number;
+  private held = false;
+
+  private handlers: Record<string, JobHandler> = {};
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+    private readonly options: OutboxOptions = {},
+  ) {
+    this.concurrency = options.concurrency ?? 32;
+  }
+
+  /** What each kind of job does; set before start(). */
+  setHandlers(handlers: Record<string, JobHandler>): void {
+    this.handlers = handlers;
+  }
+
+  /** Writes jobs inside the caller's transaction; hand the result to `accept` after commit. */
+  async add(tx: Tx, jobs: NewJob[]): Promise<Job[]> {
+    const rows: Job[] = [];
+    for (const j of jobs) {
+      const row = await tx.outboxJob.create({
+        data: {
+          queue: j.queue,
+          kind: j.kind,
+          payload: JSON.stringify(j.payload),
+          coalesceKey: j.coalesceKey ?? null,
+          ...(j.notBefore ? { nextAttemptAt: j.notBefore } : {}),
+        },
+      });
+      rows.push(toJob(row));
+    }
+    return rows;
+  }
+
+  /** Takes committed jobs into the send queues. */
+  accept(jobs: Job[]): void {
+    for (const job of jobs) {
+      const q = this.queueOf(job.queue);
+      if (job.coalesceKey && q.jobs.some((j, i) => j.coalesceKey === job.coalesceKey && !(i === 0 && q.busy))) {
+        // An earlier job of the same kind has not started: it will read the latest state when it runs.
+        void this.db.outboxJob.deleteMany({ where: { id: job.id } }).catch((e: unknown) => this.logger.error({ err: e }, 'outbox: coalesce failed'));
+        continue;
+      }
+      q.jobs.push(job);
+      this.markReady(job.queue);
+    }
+    this.pump();
+  }
+
+  /** Loads what was pending before a restart, and starts sending. */
+  async start(): Promise<void> {
+    const pending = await this.db.outboxJob.findMany({ where: { state: 'PENDING' }, orderBy: { id: 'asc' } });
+    this.running = true;
+    if (pending.length) this.logger.info({ jobs: pending.length }, 'outbox: resuming');
+    this.accept(pending.map(toJob));
+  }
+
+  /** Stops taking new jobs out; waits (bounded) for the calls in flight. Pending jobs stay for the next start. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.running = false;
+    for (const q of this.queues.values()) if (q.timer) clearTimeout(q.timer);
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Jobs waiting or in flight (for tests' and benchmarks' eyes, and the log). */
+  get size(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.jobs.length;
+    return n;
+  }
+
+  private queueOf(name: string): QueueState {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = { jobs: [], busy: false };
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  private markReady(name: string): void {
+    if (this.readySet.has(name)) return;
+    this.readySet.add(name);
+    this.ready.push(name);
+  }
+
+  private pump(): void {
+    while (this.running && this.inFlight < this.concurrency && this.ready.length > 0) {
+      const name = this.ready.shift()!;
+      this.readySet.delete(name);
+      const q = this.queues.get(name);
+      if (!q || q.busy || q.timer) continue;
+      const head = q.jobs[0];
+      if (!head) {
+        this.queues.delete(name);
+        continue;
+      }
+      const wait = head.nextAttemptAt.getTime() - Date.now();
+      if (wait > 0) {
+        q.timer = setTimeout(() => {
+          q.timer = undefined;
+          this.markReady(name);
+          this.pump();
+        }, wait);
+        continue;
+      }
+      q.busy = true;
+      this.inFlight++;
+      void this.run(name, q, head).finally(() => {
+        q.busy = false;
+        this.inFlight--;
+        this.markReady(name);
+        if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+        this.pump();
+      });
+    }
+  }
+
+  private async run(name: string, q: QueueState, job: Job): Promise<void> {
+    const handler = this.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for outbox job kind ${job.kind}`);
+      const outcome = await handler(job);
+      const followUps = await this.db.$transaction(async (tx) => {
+        if (outcome?.record) await outcome.record(tx);
+        await tx.outboxJob.deleteMany({ where: { id: job.id } });
+        return outcome?.then?.length ? this.add(tx, outcome.then) : [];
+      }, TX_OPTIONS);
+      q.jobs.shift();
+      if (followUps.length) this.accept(followUps);
+      if (this.held) {
+        this.held = false;
+        this.logger.info('outbox: the support chat accepts messages again');
+      }
+    } catch (error) {
+      if (error instanceof DeliveryError && error.transient) {
+        await this.retryLater(q, job, error);
+        return;
+      }
+      // A bug or an unexpected refusal: keep the row (FAILED) for a person to see, and move on.
+      this.logger.error({ job_id: job.id, kind: job.kind, queue: name, err: errorFields(error) }, 'outbox: job failed');
+      q.jobs.shift();
+      await this.db.outboxJob
+        .update({ where: { id: job.id }, data: { state: 'FAILED', attempts: { increment: 1 }, lastError: String((error as Error)?.message ?? error).slice(0, 1000) } })
+        .catch(() => undefined);
+    }
+  }
+
+  private async retryLater(q: QueueState, job: Job, error: DeliveryError): Promise<void> {
+    job.attempts++;
+    // Network trouble and 5xx: 1 s doubling to a minute. Lost rights: every minute until fixed.
+    const delay = error.failure === 'no-rights' ? 60_000 : Math.min(60_000, 1000 * 2 ** (job.attempts - 1));
+    job.nextAttemptAt = new Date(Date.now() + delay);
+    if (error.failure === 'no-rights') {
+      if (!this.held) {
+        this.held = true;
+        this.logger.error({ description: error.description }, 'outbox: the bot cannot post in the support chat (removed, no admin rights, or the chat migrated). Messages are held and retried every minute; nothing is dropped.');
+        this.options.onHeld?.(error);
+      }
+    } else {
+      this.logger.warn({ job_id: job.id, kind: job.kind, attempts: job.attempts, retry_in_ms: delay, description: error.description }, 'outbox: will retry');
+    }
+    await this.db.outboxJob
+      .update({ where: { id: job.id }, data: { attempts: job.attempts, nextAttemptAt: job.nextAttemptAt, lastError: error.description.slice(0, 1000) } })
+      .catch(() => undefined);
+    void q;
+  }
+}
+
+function toJob(row: { id: number; queue: string; kind: string; payload: string; coalesceKey: string | null; attempts: number; nextAttemptAt: Date }): Job {
+  return { id: row.id, queue: row.queue, kind: row.kind, payload: JSON.parse(row.payload), coalesceKey: row.coalesceKey, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt };
+}
+
+function errorFields(error: unknown) {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
+}
