@@ -44,6 +44,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const limiter = new RateLimiter({ privateChat: config.LIMIT_PRIVATE_CHAT, group: config.LIMIT_GROUP, global: config.LIMIT_GLOBAL });
   const courier = createTelegramCourier({ api: relayApi, supportChatId: config.SUPPORT_CHAT_ID, limiter, logger });
   const outbox = new Outbox(db.prisma, logger, {
+    heldRetryMs: config.HELD_RETRY_SECONDS * 1000,
     onHeld: (error) => {
       // Tell the managers in General if Telegram still lets us; the log has it either way.
       void relayApi

@@ -43,6 +43,13 @@ export const configSchema = z.object({
   LIMIT_PRIVATE_CHAT: rate('3/3s').prefault('3/3s'),
   LIMIT_GROUP: rate('20/min').prefault('20/min'),
   LIMIT_GLOBAL: rate('30/s').prefault('30/s'),
+  /** While the bot cannot post in the support chat (rights lost), held messages are retried this often. */
+  HELD_RETRY_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,4}$/, 'must be a whole number of seconds, like 60')
+    .transform(Number)
+    .prefault('60'),
   /** Language of the texts the bot writes into the managers' supergroup. */
   MANAGER_LANGUAGE: z.enum(languages).default('ru'),
   /** Overrides of the /start greeting; empty means the built-in text. */

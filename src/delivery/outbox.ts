@@ -41,6 +41,8 @@ export type JobHandler = (job: Job) => Promise<JobOutcome>;
 export interface OutboxOptions {
   /** Jobs in flight at once, across all queues. */
   concurrency?: number;
+  /** How often jobs are retried while the bot has no access to the support chat (default a minute). */
+  heldRetryMs?: number;
   /** Called once when the bot loses access to the support chat, to tell people where possible. */
   onHeld?: (error: DeliveryError) => void;
 }
@@ -220,13 +222,14 @@ export class Outbox {
 
   private async retryLater(q: QueueState, job: Job, error: DeliveryError): Promise<void> {
     job.attempts++;
-    // Network trouble and 5xx: 1 s doubling to a minute. Lost rights: every minute until fixed.
-    const delay = error.failure === 'no-rights' ? 60_000 : Math.min(60_000, 1000 * 2 ** (job.attempts - 1));
+    // Network trouble and 5xx: 1 s doubling to a minute. Lost rights: every heldRetryMs (a minute) until fixed.
+    const heldRetryMs = this.options.heldRetryMs ?? 60_000;
+    const delay = error.failure === 'no-rights' ? heldRetryMs : Math.min(60_000, 1000 * 2 ** (job.attempts - 1));
     job.nextAttemptAt = new Date(Date.now() + delay);
     if (error.failure === 'no-rights') {
       if (!this.held) {
         this.held = true;
-        this.logger.error({ description: error.description }, 'outbox: the bot cannot post in the support chat (removed, no admin rights, or the chat migrated). Messages are held and retried every minute; nothing is dropped.');
+        this.logger.error({ description: error.description, retry_in_ms: heldRetryMs }, 'outbox: the bot cannot post in the support chat (removed, no admin rights, or the chat migrated). Messages are held and retried until it can; nothing is dropped.');
         this.options.onHeld?.(error);
       }
     } else {

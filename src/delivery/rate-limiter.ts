@@ -1,10 +1,12 @@
 // Telegram's sending limits, kept on our side so that 429s stay rare: at most
 // `limit` sends in any `windowMs` per target (one private chat, the support
-// group) and overall. Sends reserve a slot up front, first come first served,
-// so a burst is spread out instead of hammering Telegram.
+// group) and overall.
 //
-// When Telegram answers 429 anyway, `penalize` blocks the target (or every
-// target) for exactly the retry_after it named.
+// A send counts from the moment it starts until its answer arrives, and then
+// at the moment the answer arrived: Telegram saw it somewhere in between, and
+// only the later bound is safe (a busy event loop or a slow connection can
+// put seconds between the two). When Telegram answers 429 anyway, `penalize`
+// blocks the target (or every target) for exactly the retry_after it named.
 
 export interface Rate {
   limit: number;
@@ -19,41 +21,52 @@ export interface LimiterConfig {
 
 export type Target = { kind: 'private'; chatId: number } | { kind: 'group'; chatId: number };
 
+/**
+ * A little longer than Telegram's window, for clock and network jitter:
+ * 2.5% slower than the limit at most.
+ */
+function withMargin(rate: Rate | null): Rate | null {
+  return rate && { limit: rate.limit, windowMs: rate.windowMs + Math.max(50, rate.windowMs * 0.025) };
+}
+
 class Window {
-  /** Reserved send times, ascending. */
-  private readonly times: number[] = [];
+  /** Times of sends in the window, ascending; all ≤ now. */
+  private times: number[] = [];
   blockedUntil = 0;
+  private readonly rate: Rate | null;
 
-  constructor(private readonly rate: Rate | null) {}
+  constructor(rate: Rate | null) {
+    this.rate = withMargin(rate);
+  }
 
-  /** The earliest time ≥ t at which one more send fits. */
-  earliest(t: number): number {
-    let at = Math.max(t, this.blockedUntil);
-    if (!this.rate) return at;
+  /** How long until `count` more sends fit (0: now). */
+  waitMs(now: number, count: number): number {
+    if (this.blockedUntil > now) return this.blockedUntil - now;
+    if (!this.rate) return 0;
     const { limit, windowMs } = this.rate;
-    this.prune(at - windowMs);
-    // Sends in (at - window, ...] after `at` also count: a slot must not
-    // push any window over the limit. Reservations are mostly in the future
-    // only by a few windows, so a linear scan stays short.
-    for (;;) {
-      const inWindow = this.times.filter((x) => x > at - windowMs && x <= at + windowMs);
-      const crowded = firstCrowded(inWindow, at, limit, windowMs);
-      if (crowded === undefined) return at;
-      at = crowded;
-    }
+    let drop = 0;
+    while (drop < this.times.length && this.times[drop]! <= now - windowMs) drop++;
+    if (drop) this.times = this.times.slice(drop);
+    // A batch larger than the limit (an album) goes into an empty window.
+    const mayStay = Math.max(0, limit - count);
+    if (this.times.length <= mayStay) return 0;
+    const mustExpire = this.times[this.times.length - mayStay - 1]!;
+    return Math.max(1, mustExpire + windowMs - now);
   }
 
-  reserve(t: number): void {
+  add(now: number, count: number): void {
     if (!this.rate) return;
-    let i = this.times.length;
-    while (i > 0 && this.times[i - 1]! > t) i--;
-    this.times.splice(i, 0, t);
+    for (let i = 0; i < count; i++) this.times.push(now);
   }
 
-  private prune(before: number): void {
-    let n = 0;
-    while (n < this.times.length && this.times[n]! <= before) n++;
-    if (n > 0) this.times.splice(0, n);
+  /** The send that started at `from` was answered at `to`. */
+  move(from: number, to: number, count: number): void {
+    if (!this.rate) return;
+    for (let i = 0; i < count; i++) {
+      const at = this.times.indexOf(from);
+      if (at >= 0) this.times.splice(at, 1);
+      this.times.push(to);
+    }
   }
 
   get idle(): boolean {
@@ -61,31 +74,11 @@ class Window {
   }
 }
 
-/**
- * With a send added at `at`, does any window holding `at` exceed `limit`?
- * Returns a later time to try, or undefined when `at` is fine.
- */
-function firstCrowded(times: number[], at: number, limit: number, windowMs: number): number | undefined {
-  const all = [...times, at].sort((a, b) => a - b);
-  for (let i = 0; i + limit < all.length; i++) {
-    const first = all[i]!;
-    const last = all[i + limit]!;
-    if (last - first < windowMs && first <= at && at <= last) {
-      // limit+1 sends within one window: move past the window's first send.
-      return first + windowMs;
-    }
-  }
-  return undefined;
-}
-
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
   private readonly all: Window;
 
-  constructor(
-    private readonly config: LimiterConfig,
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(private readonly config: LimiterConfig) {
     this.all = new Window(config.global);
   }
 
@@ -99,34 +92,33 @@ export class RateLimiter {
     return w;
   }
 
-  /** Reserves `count` sends to the target; resolves when the first may go. */
-  async acquire(target: Target, count = 1): Promise<void> {
+  /**
+   * Waits until `count` sends to the target fit, counts them, and returns the
+   * function to call when Telegram has answered.
+   */
+  async acquire(target: Target, count = 1): Promise<() => void> {
+    if (count === 0) return () => {};
     const w = this.windowFor(target);
-    let at = this.now();
-    let last = at;
-    for (let i = 0; i < count; i++) {
-      // Find a time both the target and the global window accept.
-      for (;;) {
-        const t = w.earliest(at);
-        const g = this.all.earliest(t);
-        if (g === t) {
-          at = t;
-          break;
-        }
-        at = g;
+    for (;;) {
+      const now = Date.now();
+      const wait = Math.max(w.waitMs(now, count), this.all.waitMs(now, count));
+      if (wait <= 0) {
+        w.add(now, count);
+        this.all.add(now, count);
+        return () => {
+          const done = Date.now();
+          w.move(now, done, count);
+          this.all.move(now, done, count);
+          this.forgetIdle();
+        };
       }
-      w.reserve(at);
-      this.all.reserve(at);
-      if (i === 0) last = at;
+      await sleep(wait);
     }
-    const wait = last - this.now();
-    if (wait > 0) await sleep(wait);
-    this.forgetIdle();
   }
 
   /** Telegram said 429: nothing goes to this target (or anywhere) for retryAfter seconds. */
   penalize(target: Target | 'global', retryAfterSeconds: number): void {
-    const until = this.now() + retryAfterSeconds * 1000;
+    const until = Date.now() + retryAfterSeconds * 1000;
     const w = target === 'global' ? this.all : this.windowFor(target);
     w.blockedUntil = Math.max(w.blockedUntil, until);
   }

@@ -50,7 +50,7 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger }: C
   async function call<T>(place: Place, slots: number, send: () => Promise<T>, opts: { tolerateNotModified?: boolean } = {}): Promise<T | undefined> {
     const target = targetOf(place);
     for (;;) {
-      await limiter.acquire(target, slots);
+      const answered = await limiter.acquire(target, slots);
       try {
         return await send();
       } catch (error) {
@@ -62,6 +62,8 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger }: C
         }
         if (opts.tolerateNotModified && error instanceof GrammyError && notModified.test(error.description)) return undefined;
         throw classifyTelegramError(error) ?? error;
+      } finally {
+        answered();
       }
     }
   }

@@ -44,12 +44,20 @@ const PHASE_TIMEOUT_MS = 120_000;
 const DRAIN_TIMEOUT_MS = 30_000; // after the last paced injection, or after a throughput phase that ran out of time
 const LIMITS_TIMEOUT_MS = 120_000;
 const WATCHDOG_MS = 9 * 60_000; // the whole run, whatever happens
+// The run aims to end within this; a scenario that runs long eats into its own phases, not into
+// the time kept back for the scenarios after it.
+const RUN_BUDGET_MS = 340_000;
+const RESERVE_MS: Record<ScenarioKey, number> = { floor: 20_000, sqlite: 120_000, postgresql: 120_000, limits: 30_000 };
+const LATENCY_KEEP_MS = 25_000; // what the latency phase needs after a throughput phase, at least
+const MIN_WAIT_MS = 5_000;
+type ScenarioKey = 'floor' | 'sqlite' | 'postgresql' | 'limits';
+const SCENARIO_ORDER: ScenarioKey[] = ['floor', 'sqlite', 'postgresql', 'limits'];
 
 // Knobs for looking closer (not needed for a normal run):
 //   BENCH_SCENARIOS=floor,sqlite,postgresql,limits   run only these
 //   BENCH_CPU_PROF=<dir>                              bots write V8 CPU profiles (.cpuprofile) there on exit
 const ONLY = process.env['BENCH_SCENARIOS']?.split(',').map((x) => x.trim()).filter(Boolean);
-const wanted = (key: string) => !ONLY || ONLY.includes(key);
+const wanted = (key: ScenarioKey) => !ONLY || ONLY.includes(key);
 const NODE_ARGS = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_CPU_PROF']] : [];
 
 // The service's own sending limits, off. Both spellings are set: the per-unit numbers
@@ -60,6 +68,19 @@ const LIMITS_OFF = {
   LIMIT_PRIVATE_CHAT: 'off', LIMIT_GROUP: 'off', LIMIT_GLOBAL: 'off',
 };
 const GROUP_LIMIT_ON = { ...LIMITS_OFF, LIMIT_GROUP_PER_MINUTE: String(LIMIT_PER_MINUTE), LIMIT_GROUP: `${LIMIT_PER_MINUTE}/min` };
+
+const runStarted = Date.now();
+
+/** When a scenario must be done by, keeping the reserves of the wanted scenarios after it. */
+function deadlineFor(key: ScenarioKey): number {
+  const later = SCENARIO_ORDER.slice(SCENARIO_ORDER.indexOf(key) + 1).filter(wanted);
+  return runStarted + RUN_BUDGET_MS - later.reduce((sum, k) => sum + RESERVE_MS[k], 0);
+}
+
+/** A wait's timeout: the nominal one, shortened so that `keepMs` is left before the deadline. */
+function within(nominalMs: number, deadline: number, keepMs = 0): number {
+  return Math.max(MIN_WAIT_MS, Math.min(nominalMs, deadline - Date.now() - keepMs));
+}
 
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -264,16 +285,17 @@ async function warmUp(s: Stage, users: User[]): Promise<void> {
 interface ScenarioResult {
   name: string;
   throughput?: { delivered: number; expected: number; elapsedMs: number; msgPerS: number; complete: boolean };
-  latency?: { p50: number; p99: number; max: number; delivered: number; expected: number; offeredPerS: number } | { skipped: string };
+  latency?: { p50: number; p99: number; max: number; delivered: number; expected: number; offeredPerS: number; deliveredPerS: number } | { skipped: string };
   peakRssMb?: number;
   exit?: string;
   error?: string;
   notes: string[];
 }
 
-async function relayScenario(name: string, opts: Omit<StageOptions, 'users'>): Promise<ScenarioResult> {
+async function relayScenario(key: ScenarioKey, name: string, opts: Omit<StageOptions, 'users'>): Promise<ScenarioResult> {
   const result: ScenarioResult = { name, notes: [] };
   const started = Date.now();
+  const deadline = deadlineFor(key);
   let s: Stage | undefined;
   try {
     s = await stage(name, { ...opts, users: WARM_USERS + USERS });
@@ -296,7 +318,8 @@ async function relayScenario(name: string, opts: Omit<StageOptions, 'users'>): P
     }
     const t0 = tp.firstInjection();
     log(`${name}: ${tp.expected} messages injected in ${Date.now() - t0} ms`);
-    let complete = await tp.wait(PHASE_TIMEOUT_MS, s.bot);
+    const tpTimeout = within(PHASE_TIMEOUT_MS, deadline, LATENCY_KEEP_MS);
+    let complete = await tp.wait(tpTimeout, s.bot);
     const end = complete ? tp.lastDelivery() : Date.now();
     result.throughput = {
       delivered: tp.delivered,
@@ -318,9 +341,11 @@ async function relayScenario(name: string, opts: Omit<StageOptions, 'users'>): P
     }
     if (tp.duplicates) result.notes.push(`${tp.duplicates} duplicate copies in the throughput phase`);
     if (!complete) {
-      result.notes.push(`throughput: only ${tp.delivered}/${tp.expected} within ${PHASE_TIMEOUT_MS / 1000} s (partial figure)`);
-      complete = await tp.wait(DRAIN_TIMEOUT_MS, s.bot);
-      if (!complete) result.notes.push(`backlog not drained ${DRAIN_TIMEOUT_MS / 1000} s later (${tp.delivered}/${tp.expected})`);
+      result.notes.push(`throughput: only ${tp.delivered}/${tp.expected} within ${fmt(tpTimeout / 1000)} s (partial figure)`);
+      const drain = within(DRAIN_TIMEOUT_MS, deadline, LATENCY_KEEP_MS);
+      complete = await tp.wait(drain, s.bot);
+      if (complete) result.notes.push(`the rest of the throughput backlog drained ${fmt((tp.lastDelivery() - t0) / 1000)} s after the first injection, before the latency phase`);
+      else result.notes.push(`backlog not drained ${fmt(drain / 1000)} s later (${tp.delivered}/${tp.expected})`);
     }
 
     // Latency at a steady offered load, from users whose topics exist.
@@ -337,7 +362,8 @@ async function relayScenario(name: string, opts: Omit<StageOptions, 'users'>): P
         await sleep(2);
       }
       const offeredPerS = (LATENCY_TOTAL / Math.max(1, Date.now() - l0)) * 1000;
-      const allIn = await lat.wait(DRAIN_TIMEOUT_MS, s.bot);
+      const latDrain = within(DRAIN_TIMEOUT_MS, deadline);
+      const allIn = await lat.wait(latDrain, s.bot);
       const latencies = [...lat.deliveredAt].map(([key, at]) => at - lat.injectedAt.get(key)!).sort((a, b) => a - b);
       result.latency = {
         p50: percentile(latencies, 50),
@@ -346,8 +372,14 @@ async function relayScenario(name: string, opts: Omit<StageOptions, 'users'>): P
         delivered: lat.delivered,
         expected: lat.expected,
         offeredPerS,
+        deliveredPerS: (lat.delivered / Math.max(1, lat.lastDelivery() - l0)) * 1000,
       };
-      if (!allIn) result.notes.push(`latency: ${lat.expected - lat.delivered} of ${lat.expected} never arrived within ${DRAIN_TIMEOUT_MS / 1000} s (not in the percentiles)`);
+      if (!allIn) result.notes.push(`latency: ${lat.expected - lat.delivered} of ${lat.expected} never arrived within ${fmt(latDrain / 1000)} s of the last injection (not in the percentiles)`);
+      if (result.latency.deliveredPerS < 0.95 * offeredPerS) {
+        result.notes.push(
+          `latency phase saturated: offered ${fmt(offeredPerS)} msg/s, delivered ${fmt(result.latency.deliveredPerS)} msg/s, so its latencies are mostly queueing behind the backlog`,
+        );
+      }
       if (lat.duplicates) result.notes.push(`${lat.duplicates} duplicate copies in the latency phase`);
       log(`${name}: latency p50 ${fmt(result.latency.p50)} ms, p99 ${fmt(result.latency.p99)} ms (${lat.delivered}/${lat.expected}, offered ${offeredPerS.toFixed(0)}/s)`);
     }
@@ -388,6 +420,7 @@ async function limitsScenario(): Promise<LimitsResult> {
   const result: LimitsResult = { delivered: 0, expected: LIMIT_USERS * LIMIT_PER_USER, periodMs: 0, perMinute: Number.NaN, tooMany: 0, tooManyBefore: 0, groupSends: 0, peakMinute: 0, notes: [] };
   const name = 'limits-on (ours, SQLite)';
   const started = Date.now();
+  const deadline = deadlineFor('limits');
   let s: Stage | undefined;
   const count429 = (st: Stage) => st.tg.rateLimitHits.length;
   try {
@@ -405,7 +438,8 @@ async function limitsScenario(): Promise<LimitsResult> {
     // Give each user a topic first, so the measured messages are copies only.
     const setup = new Phase('setup', users.length);
     for (const u of users) s.watch.send(setup, u, 1);
-    if (!(await setup.wait(LIMITS_TIMEOUT_MS, s.bot))) throw new Error(`setup: ${setup.delivered}/${setup.expected} first messages within ${LIMITS_TIMEOUT_MS / 1000} s`);
+    const setupTimeout = within(LIMITS_TIMEOUT_MS, deadline, 30_000);
+    if (!(await setup.wait(setupTimeout, s.bot))) throw new Error(`setup: ${setup.delivered}/${setup.expected} first messages within ${fmt(setupTimeout / 1000)} s`);
     log(`${name}: ${users.length} topics open (${((Date.now() - started) / 1000).toFixed(1)} s since start)`);
 
     result.tooManyBefore = count429(s);
@@ -413,7 +447,8 @@ async function limitsScenario(): Promise<LimitsResult> {
     const phase = new Phase('limits', LIMIT_USERS * LIMIT_PER_USER);
     for (let n = 2; n <= LIMIT_PER_USER + 1; n++) for (const u of users) s.watch.send(phase, u, n);
     const t0 = phase.firstInjection();
-    const complete = await phase.wait(LIMITS_TIMEOUT_MS, s.bot);
+    const limitsTimeout = within(LIMITS_TIMEOUT_MS, deadline);
+    const complete = await phase.wait(limitsTimeout, s.bot);
     const end = complete ? phase.lastDelivery() : Date.now();
     result.delivered = phase.delivered;
     result.periodMs = end - t0;
@@ -421,7 +456,7 @@ async function limitsScenario(): Promise<LimitsResult> {
     result.tooMany = count429(s) - result.tooManyBefore;
     result.groupSends = s.watch.groupSendTimes.length - sendsBefore;
     result.peakMinute = mostWithin(s.watch.groupSendTimes, 60_000);
-    if (!complete) result.notes.push(`only ${phase.delivered}/${phase.expected} within ${LIMITS_TIMEOUT_MS / 1000} s (partial figure)`);
+    if (!complete) result.notes.push(`only ${phase.delivered}/${phase.expected} within ${fmt(limitsTimeout / 1000)} s (partial figure)`);
     if (phase.duplicates) result.notes.push(`${phase.duplicates} duplicate copies`);
     log(`${name}: ${phase.delivered}/${phase.expected} in ${(result.periodMs / 1000).toFixed(1)} s, ${result.tooMany} × 429`);
   } catch (error) {
@@ -453,13 +488,12 @@ function mostWithin(times: readonly number[], span: number): number {
 
 // ---------------------------------------------------------------- run and report
 
-const runStarted = Date.now();
 const results: ScenarioResult[] = [];
 let limits: LimitsResult | undefined;
 try {
-  if (wanted('floor')) results.push(await relayScenario('floor (bare grammY, no DB)', { script: FLOOR_SCRIPT, env: {} }));
-  if (wanted('sqlite')) results.push(await relayScenario('topic on SQLite', { script: SERVICE_SCRIPT, db: 'sqlite', env: { LOG_LEVEL: 'warn', ...LIMITS_OFF } }));
-  if (wanted('postgresql')) results.push(await relayScenario('topic on PostgreSQL', { script: SERVICE_SCRIPT, db: 'postgresql', env: { LOG_LEVEL: 'warn', ...LIMITS_OFF } }));
+  if (wanted('floor')) results.push(await relayScenario('floor', 'floor (bare grammY, no DB)', { script: FLOOR_SCRIPT, env: {} }));
+  if (wanted('sqlite')) results.push(await relayScenario('sqlite', 'topic on SQLite', { script: SERVICE_SCRIPT, db: 'sqlite', env: { LOG_LEVEL: 'warn', ...LIMITS_OFF } }));
+  if (wanted('postgresql')) results.push(await relayScenario('postgresql', 'topic on PostgreSQL', { script: SERVICE_SCRIPT, db: 'postgresql', env: { LOG_LEVEL: 'warn', ...LIMITS_OFF } }));
   if (wanted('limits')) limits = await limitsScenario();
 } finally {
   await cleanupAll();
