@@ -11,7 +11,9 @@ export function classifyTelegramError(error: unknown): DeliveryError | undefined
   if (error instanceof DeliveryError) return error;
   if (error instanceof HttpError) return new DeliveryError('unavailable', error.message);
   if (!(error instanceof GrammyError)) return undefined;
-  const d = error.description;
+  const migratedTo = error.parameters.migrate_to_chat_id;
+  // The admin must point SUPPORT_CHAT_ID at the new chat: say which one.
+  const d = migratedTo ? `${error.description} (the new chat id is ${migratedTo}: set SUPPORT_CHAT_ID to it)` : error.description;
   const code = error.error_code;
   const failure: DeliveryFailure =
     code === 403 && /blocked by the user/.test(d)
@@ -61,7 +63,10 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger }: C
           continue;
         }
         if (opts.tolerateNotModified && error instanceof GrammyError && notModified.test(error.description)) return undefined;
-        throw classifyTelegramError(error) ?? error;
+        const failure = classifyTelegramError(error);
+        // In a user's private chat, "no access" means this user cannot be written to, not that the group is lost.
+        if (failure?.failure === 'no-rights' && place.chat === 'user') throw new DeliveryError('blocked', failure.description);
+        throw failure ?? error;
       } finally {
         answered();
       }

@@ -122,7 +122,8 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
       if (!ticket) return;
       const userId = Number(ticket.userId);
       const card = await cardFor(desk, ticketId);
-      const cardId = await intoTopic(userId, (threadId) => courier.post({ chat: 'support', threadId }, card));
+      // A topic re-created since this job was queued (the old one was deleted) already got this ticket's card, saying so.
+      const cardId = await intoTopic(userId, async (threadId) => (await store.ticket(ticketId))?.cardMessageId ?? courier.post({ chat: 'support', threadId }, card));
       return { record: (tx) => tx.ticket.update({ where: { id: ticketId }, data: { cardMessageId: cardId } }) };
     },
 

@@ -108,6 +108,45 @@ for (const kind of dbKinds) {
       await assertNoBrokenJobs();
     });
 
+    test('deleted topic after 🏁 and closing: the new ticket gets one new topic with ONE card, which says the old topic was lost', async () => {
+      const user = d.tg.createUser({ first_name: 'Rita', language_code: 'en' });
+      const { topic: old } = await userWrites(user, 'first question');
+      d.tg.managerSends(d.group.id, d.manager, { text: '/close', entities: [{ type: 'bot_command', offset: 0, length: 6 }] }, { threadId: old.message_thread_id });
+      await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '🏁 Rita');
+      d.tg.managerClosesTopic(d.group.id, d.manager, old.message_thread_id);
+      await eventually(async () => (await prisma().topic.findFirst({ where: { threadId: old.message_thread_id } }))?.closed);
+      await outboxDrained();
+
+      d.tg.managerDeletesTopic(d.group.id, old.message_thread_id);
+      d.tg.userSends(user, { text: 'second question' });
+      d.tg.userSends(user, { text: 'second question, more' });
+      const fresh = await d.tg.waitFor(() => d.tg.topics(d.group.id).find((t) => !t.deleted));
+      await d.tg.waitFor(() => d.topicMessages(fresh.message_thread_id).filter((m) => text(m)?.startsWith('second question')).length === 2, { timeoutMs: 10_000 });
+      await outboxDrained();
+
+      assert.equal(d.tg.topics(d.group.id).length, 2, 'exactly one new topic');
+      assert.equal(fresh.name, '❗️ Rita');
+      assert.equal(fresh.closed, false);
+      const inTopic = d.topicMessages(fresh.message_thread_id);
+      const cards = inTopic.filter((m) => fromBot(m) && m.reply_markup);
+      assert.equal(cards.length, 1, `one card in the new topic, got: ${JSON.stringify(cards.map(text))}`);
+      assert.match(text(cards[0]) ?? '', /Ticket #2 · earlier tickets: 1/);
+      assert.match(text(cards[0]) ?? '', /previous topic was deleted/);
+      assert.deepEqual(inTopic.slice(2).map(text), ['second question', 'second question, more']);
+
+      const tickets = await prisma().ticket.findMany({ where: { userId: BigInt(user.id) }, orderBy: { id: 'asc' } });
+      assert.deepEqual(tickets.map((t) => t.status), ['RESOLVED', 'WAITING']);
+      assert.equal(tickets[1]!.cardMessageId, cards[0]!.message_id, 'the new ticket\'s card is the one in the new topic');
+      const row = await prisma().topic.findUniqueOrThrow({ where: { userId: BigInt(user.id) } });
+      assert.equal(row.threadId, fresh.message_thread_id);
+      assert.equal(row.closed, false);
+
+      // The card's buttons work on the new ticket.
+      d.tg.pressButton(d.manager, d.group.id, cards[0]!.message_id, `status:${tickets[1]!.id}:IN_WORK`);
+      await d.tg.waitFor(() => d.tg.topics(d.group.id).find((t) => !t.deleted)?.name === '📝 Rita');
+      await assertNoBrokenJobs();
+    });
+
     test('blocked user: flagged with a notice; a reply fails once with a notice, no retry; unblocking brings them back', async () => {
       const user = d.tg.createUser({ first_name: 'Boris', language_code: 'en' });
       const { topic } = await userWrites(user, 'hello');
