@@ -75,6 +75,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     desk,
     async start() {
       const applied = await migrateDatabase(db);
+      await db.tune();
       logger.info({ provider: db.provider, applied }, 'database ready');
       await bot.init();
       await checkSupportChat(bot.api, config.SUPPORT_CHAT_ID, bot.botInfo.id);
@@ -99,6 +100,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         // runner.stop() does not wait for middleware still running.
         const idle = await inFlight.idle(10_000);
         if (!idle) logger.warn({ in_flight: inFlight.size }, 'stopped with updates still being handled');
+        await updates.flush();
         await outbox.stop(10_000);
         await db.close();
         logger.info({ pending_jobs: outbox.size }, 'stopped');

@@ -38,6 +38,26 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
     silent: true,
   });
 
+  // "Handled" marks are written in batches: one write per update would cost
+  // as much as the update itself. Losing the last marks in a crash only means
+  // those updates are handled again, and handling recognises what it has done.
+  let handled: bigint[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  function flush(): Promise<void> {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const ids = handled;
+    handled = [];
+    if (ids.length === 0) return flushing;
+    flushing = flushing.then(() =>
+      db.inboxUpdate
+        .updateMany({ where: { updateId: { in: ids } }, data: { handledAt: new Date() } })
+        .then(() => undefined, (e: unknown) => logger.error({ updates: ids.length, err: String(e) }, 'could not mark updates handled')),
+    );
+    return flushing;
+  }
+
   async function handle(update: Update): Promise<void> {
     try {
       await bot.handleUpdate(update);
@@ -45,9 +65,9 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
       // The features' error boundary already logged it; an update that fails is not retried forever.
       logger.error({ update_id: update.update_id, err: error instanceof Error ? error.message : String(error) }, 'update failed');
     } finally {
-      await db.inboxUpdate
-        .update({ where: { updateId: BigInt(update.update_id) }, data: { handledAt: new Date() } })
-        .catch((e: unknown) => logger.error({ update_id: update.update_id, err: String(e) }, 'could not mark update handled'));
+      handled.push(BigInt(update.update_id));
+      if (handled.length >= 200) void flush();
+      else flushTimer ??= setTimeout(() => void flush(), 100);
     }
   }
 
@@ -56,6 +76,7 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
     async replay(): Promise<number> {
       const rows = await db.inboxUpdate.findMany({ where: { handledAt: null }, orderBy: { updateId: 'asc' } });
       for (const row of rows) await handle(JSON.parse(row.payload) as Update);
+      await flush();
       // Handled updates are only needed to recognise a re-sent one; a day is plenty.
       await db.inboxUpdate.deleteMany({ where: { handledAt: { lt: new Date(Date.now() - 24 * 3600_000) } } });
       return rows.length;
@@ -72,5 +93,8 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
       runner.start();
       return runner;
     },
+
+    /** Writes the last "handled" marks (on shutdown, after the handlers finished). */
+    flush,
   };
 }

@@ -7,6 +7,7 @@
 //
 // It knows nothing about what the jobs mean: handlers per kind do that.
 import type { Db, Tx } from '../db/client.js';
+import type { PrismaPromise } from '../generated/sqlite/internal/prismaNamespace.js';
 import type { Logger } from '../logger.js';
 import { DeliveryError } from './courier.js';
 
@@ -34,7 +35,7 @@ export interface NewJob {
  * What a handler returns: database writes that record the result, and
  * follow-up jobs; both commit together with the job's removal.
  */
-export type JobOutcome = void | { record?: (tx: Tx) => Promise<unknown>; then?: NewJob[] };
+export type JobOutcome = void | { record?: (db: Db) => PrismaPromise<unknown>[]; then?: NewJob[] };
 
 export type JobHandler = (job: Job) => Promise<JobOutcome>;
 
@@ -84,18 +85,7 @@ export class Outbox {
   /** Writes jobs inside the caller's transaction; hand the result to `accept` after commit. */
   async add(tx: Tx, jobs: NewJob[]): Promise<Job[]> {
     const rows: Job[] = [];
-    for (const j of jobs) {
-      const row = await tx.outboxJob.create({
-        data: {
-          queue: j.queue,
-          kind: j.kind,
-          payload: JSON.stringify(j.payload),
-          coalesceKey: j.coalesceKey ?? null,
-          ...(j.notBefore ? { nextAttemptAt: j.notBefore } : {}),
-        },
-      });
-      rows.push(toJob(row));
-    }
+    for (const j of jobs) rows.push(toJob(await tx.outboxJob.create({ data: rowOf(j) })));
     return rows;
   }
 
@@ -195,11 +185,10 @@ export class Outbox {
     try {
       if (!handler) throw new Error(`no handler for outbox job kind ${job.kind}`);
       const outcome = await handler(job);
-      const followUps = await this.db.$transaction(async (tx) => {
-        if (outcome?.record) await outcome.record(tx);
-        await tx.outboxJob.deleteMany({ where: { id: job.id } });
-        return outcome?.then?.length ? this.add(tx, outcome.then) : [];
-      }, TX_OPTIONS);
+      // One batch transaction (cheaper than an interactive one): the result, the job's removal, its follow-ups.
+      const record = outcome?.record?.(this.db) ?? [];
+      const results = await this.db.$transaction([...record, this.db.outboxJob.deleteMany({ where: { id: job.id } }), ...(outcome?.then ?? []).map((j) => this.db.outboxJob.create({ data: rowOf(j) }))]);
+      const followUps = results.slice(record.length + 1).map((row) => toJob(row as Parameters<typeof toJob>[0]));
       q.jobs.shift();
       if (followUps.length) this.accept(followUps);
       if (this.held) {
@@ -240,6 +229,16 @@ export class Outbox {
       .catch(() => undefined);
     void q;
   }
+}
+
+function rowOf(j: NewJob) {
+  return {
+    queue: j.queue,
+    kind: j.kind,
+    payload: JSON.stringify(j.payload),
+    coalesceKey: j.coalesceKey ?? null,
+    ...(j.notBefore ? { nextAttemptAt: j.notBefore } : {}),
+  };
 }
 
 function toJob(row: { id: number; queue: string; kind: string; payload: string; coalesceKey: string | null; attempts: number; nextAttemptAt: Date }): Job {

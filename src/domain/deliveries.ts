@@ -124,7 +124,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
       const card = await cardFor(desk, ticketId);
       // A topic re-created since this job was queued (the old one was deleted) already got this ticket's card, saying so.
       const cardId = await intoTopic(userId, async (threadId) => (await store.ticket(ticketId))?.cardMessageId ?? courier.post({ chat: 'support', threadId }, card));
-      return { record: (tx) => tx.ticket.update({ where: { id: ticketId }, data: { cardMessageId: cardId } }) };
+      return { record: (db) => [db.ticket.update({ where: { id: ticketId }, data: { cardMessageId: cardId } })] };
     },
 
     async syncTopicName(job) {
@@ -135,7 +135,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
       // Telegram answers TOPIC_NOT_MODIFIED to a rename that changes nothing, and every edit counts against the group's limit.
       if (name === topic.name) return;
       await intoTopic(userId, (threadId) => courier.renameTopic(threadId, name));
-      return { record: (tx) => tx.topic.update({ where: { id: topic.id }, data: { name } }) };
+      return { record: (db) => [db.topic.update({ where: { id: topic.id }, data: { name } })] };
     },
 
     async refreshCard(job) {
@@ -165,7 +165,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
           courier.copy(user(userId), sourceIds, { chat: 'support', threadId }, replyTo ? { replyTo } : {}),
         );
         const now = desk.now();
-        return { record: (tx) => Promise.all(batch.map((m, i) => tx.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, topicMessageId: copies[i] ?? null } }))) };
+        return { record: (db) => batch.map((m, i) => db.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, topicMessageId: copies[i] ?? null } })) };
       } catch (error) {
         if (!(error instanceof DeliveryError) || error.transient) throw error;
         return failInbound(userId, batch.map((m) => m.id), error);
@@ -182,7 +182,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
         const replyTo = await replyTarget(userId, first.replyToSourceId, 'OUTBOUND');
         const copies = await courier.copy({ chat: 'support' }, batch.map((m) => m.topicMessageId!), user(userId), replyTo ? { replyTo } : {});
         const now = desk.now();
-        return { record: (tx) => Promise.all(batch.map((m, i) => tx.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, userChatMessageId: copies[i] ?? null } }))) };
+        return { record: (db) => batch.map((m, i) => db.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, userChatMessageId: copies[i] ?? null } })) };
       } catch (error) {
         if (!(error instanceof DeliveryError) || error.transient) throw error;
         return failOutbound(userId, batch.map((m) => m.id), first.topicMessageId!, error);
@@ -245,7 +245,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
     const t = textsFor(languageOf(u?.languageCode));
     const reason = error.failure === 'too-long' ? t.tooLong : error.failure === 'rejected' ? t.unsupportedContent : error.description;
     return {
-      record: (tx) => tx.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } }),
+      record: (db) => [db.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } })],
       then: [noticeToUser(userId, t.notDelivered(reason))],
     };
   }
@@ -256,10 +256,10 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
     const blocked = error.failure === 'blocked' || error.failure === 'deactivated';
     const reason = error.failure === 'blocked' ? t.userBlockedBot : error.failure === 'deactivated' ? t.userDeactivated : error.failure === 'too-long' ? t.tooLongForUser : error.description;
     return {
-      record: async (tx) => {
-        await tx.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } });
-        if (blocked) await tx.user.updateMany({ where: { id: BigInt(userId) }, data: { blocked: true } });
-      },
+      record: (db) => [
+        db.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } }),
+        ...(blocked ? [db.user.updateMany({ where: { id: BigInt(userId) }, data: { blocked: true } })] : []),
+      ],
       then: [noticeToTopic(userId, escapeHtml(t.replyNotDelivered(reason)), managerMessageId)],
     };
   }

@@ -4,7 +4,7 @@
 // in one transaction. deliveries.ts sends it.
 import { decide, topicQueue, type Desk } from './desk.js';
 import { job, noticeToTopic } from './deliveries.js';
-import type { Person } from './people.js';
+import { topicName, type Person } from './people.js';
 
 export interface IncomingUserMessage {
   from: Person;
@@ -27,10 +27,11 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     // Telegram can deliver the same message twice (a re-fetched update); relay it once.
     if (await store.messageInUserChat(userId, msg.messageId)) return { outcome: 'duplicate' } as const;
     const now = desk.now();
-    const before = await store.user(userId);
-    await store.touchUser(msg.from, now, true);
+    // touchUser leaves `blocked` alone, so the row it returns still tells whether the user was blocked.
+    const user = await store.touchUser(msg.from, now, true);
 
     let topic = await store.topicOfUser(userId);
+    const newTopic = !topic;
     if (!topic) {
       topic = await store.createTopic(userId, desk.supportChatId);
       send(job('openTopic', queue, { userId }));
@@ -47,8 +48,14 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     } else if (ticket.status !== 'WAITING' && (await store.changeStatus(ticket.id, ticket.status, 'WAITING', null, now))) {
       send(job('refreshCard', queue, { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
     }
+    // A new topic is created with the right name. Otherwise rename only when
+    // the name would change (status, or the user renamed themselves); the job
+    // reads the state when it runs, so bursts cost one rename.
+    if (!newTopic && topicName('WAITING', msg.from) !== topic.name) {
+      send(job('syncTopicName', queue, { userId }, { coalesceKey: `name:${userId}` }));
+    }
     // A user who writes has evidently unblocked the bot.
-    if (before?.blocked && (await store.setUserBlocked(userId, false))) send(noticeToTopic(userId, desk.managerTexts.userIsBack));
+    if (user.blocked && (await store.setUserBlocked(userId, false))) send(noticeToTopic(userId, desk.managerTexts.userIsBack));
 
     const message = await store.addMessage({
       ticketId: ticket.id,
@@ -67,7 +74,6 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
           { coalesceKey: `album:${userId}:${msg.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) }
         : {}),
     );
-    send(job('syncTopicName', queue, { userId }, { coalesceKey: `name:${userId}` }));
     return { outcome: 'queued', ticketId: ticket.id, messageId: message.id } as const;
   });
 }
