@@ -2,7 +2,7 @@
 // desk, bot, start-up checks and durable long polling; and takes it apart
 // again in the safe order.
 import type { RunnerHandle } from '@grammyjs/runner';
-import { Api, GrammyError } from 'grammy';
+import { Api, GrammyError, HttpError } from 'grammy';
 import type { Config } from './config.js';
 import { createBot } from './bot/create-bot.js';
 import { createDurableRunner } from './bot/durable-updates.js';
@@ -77,8 +77,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       const applied = await migrateDatabase(db);
       await db.tune();
       logger.info({ provider: db.provider, applied }, 'database ready');
-      await bot.init();
-      await checkSupportChat(bot.api, config.SUPPORT_CHAT_ID, bot.botInfo.id);
+      // Checked with the relay's Api (no retries), so a wrong address or token fails fast and clearly.
+      bot.botInfo = await reachTelegram(relayApi, config.TELEGRAM_API_ROOT);
+      await checkSupportChat(relayApi, config.SUPPORT_CHAT_ID, bot.botInfo.id);
       await outbox.start();
       const replayed = await updates.replay();
       if (replayed) logger.info({ updates: replayed }, 'handled updates stored before the last stop');
@@ -108,6 +109,20 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       return stopping;
     },
   };
+}
+
+async function reachTelegram(api: Api, apiRoot: string) {
+  try {
+    return await api.getMe();
+  } catch (error) {
+    if (error instanceof GrammyError && error.error_code === 401) {
+      throw new StartupError('Telegram does not accept BOT_TOKEN (401 Unauthorized): check it with @BotFather.');
+    }
+    if (error instanceof HttpError) {
+      throw new StartupError(`Cannot reach the Bot API at ${apiRoot} (TELEGRAM_API_ROOT): ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 /** The supergroup must be a forum, and the bot an admin who may manage topics. */

@@ -19,7 +19,7 @@ try {
   process.exit(1);
 }
 
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger(config.LOG_LEVEL, { secrets: [config.BOT_TOKEN] });
 const app = createApp(config, logger, {
   onFatal: (message) => {
     logger.fatal(message);

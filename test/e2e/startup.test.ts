@@ -59,6 +59,20 @@ describe('start-up', () => {
     });
   }
 
+  test('an unreachable TELEGRAM_API_ROOT: exits 1 at once, says so, never prints the token', async () => {
+    const r = await runMain({ BOT_TOKEN: TEST_TOKEN, SUPPORT_CHAT_ID: '-1001234567890', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATABASE_URL: db.url, LOG_LEVEL: 'debug' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Cannot reach the Bot API at http:\/\/127\.0\.0\.1:9 \(TELEGRAM_API_ROOT\)/);
+    const secret = TEST_TOKEN.split(':')[1]!;
+    assert.ok(!r.stderr.includes(secret) && !r.stdout.includes(secret), 'the token is never printed');
+  });
+
+  test('a token Telegram does not accept: exits 1 and says to check it', async () => {
+    const r = await runMain({ BOT_TOKEN: '654321:WRONG-TOKEN-abcdefghijklmnopqrstuv', SUPPORT_CHAT_ID: '-1001234567890', TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: db.url });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Telegram does not accept BOT_TOKEN \(401 Unauthorized\)/);
+  });
+
   test('a supergroup that is not a forum: exits 1 and says to turn Topics on', async () => {
     const group = tg.createSupergroup({ is_forum: false });
     const r = await runMain({ BOT_TOKEN: tg.token, SUPPORT_CHAT_ID: String(group.id), TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: db.url });
