@@ -394,6 +394,14 @@ export class FakeTelegram {
     return this.world.updates.length;
   }
 
+  /**
+   * Fault injection: delivers a message the bot already got once more, as a new update
+   * (a new update_id, the same chat and message). The bot must recognise it.
+   */
+  redeliverMessage(message: Message): void {
+    this.world.enqueue({ message: structuredClone(message) as never });
+  }
+
   failNext(method: string, error: FaultSpec, times = 1): void {
     this.faults.set(method.toLowerCase(), { error, remaining: times });
   }

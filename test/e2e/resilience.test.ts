@@ -1,0 +1,55 @@
+// Two more ways Telegram can surprise a desk: the same message delivered
+// twice, and the support group migrated to a new chat id. On SQLite and
+// PostgreSQL.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { dbKinds } from '../support/databases.js';
+import { eventually, startDesk, text, type TestDesk } from '../support/desk.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+for (const kind of dbKinds) {
+  describe(`resilience on ${kind}`, () => {
+    let d: TestDesk;
+    beforeEach(async () => {
+      d = await startDesk(kind, { HELD_RETRY_SECONDS: '1' });
+    });
+    afterEach(async () => {
+      await d.close();
+    });
+
+    test('the same user message delivered twice by Telegram is relayed once', async () => {
+      const user = d.tg.createUser({ first_name: 'Twice', language_code: 'en' });
+      const first = d.tg.userSends(user, { text: 'only once please' });
+      const topic = await d.waitForTopicOf(user);
+      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'only once please'));
+      d.tg.redeliverMessage(first);
+      d.tg.userSends(user, { text: 'next' });
+      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'next'));
+      await sleep(300);
+      assert.deepEqual(
+        d.topicMessages(topic.message_thread_id).map(text).filter((t) => t === 'only once please' || t === 'next'),
+        ['only once please', 'next'],
+      );
+      assert.equal(await d.app.db.prisma.message.count({ where: { userId: BigInt(user.id) } }), 2);
+      const stored = await d.app.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(user.id) } });
+      assert.equal(stored.messageCount, 2, 'a duplicate does not count as a message');
+    });
+
+    test('the support group migrated: messages are held with the new chat id in the error, then delivered', async () => {
+      const user = d.tg.createUser({ first_name: 'Held', language_code: 'en' });
+      d.tg.failWhen(
+        (method, p) => Number(p.chat_id) === d.group.id && /^(createForumTopic|sendMessage|copyMessage)$/.test(method),
+        { error_code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', parameters: { migrate_to_chat_id: -1009876543210 } },
+        2,
+      );
+      d.tg.userSends(user, { text: 'are you there?' });
+      const job = await eventually(async () => d.app.db.prisma.outboxJob.findFirst({ where: { lastError: { contains: 'upgraded' } } }));
+      assert.match(job.lastError ?? '', /the new chat id is -1009876543210: set SUPPORT_CHAT_ID to it/);
+      // Nothing was dropped: once Telegram accepts again, the message arrives.
+      const topic = await d.waitForTopicOf(user);
+      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'are you there?'), { timeoutMs: 10_000 });
+      await eventually(async () => (await d.app.db.prisma.message.findFirst({ where: { userId: BigInt(user.id) } }))?.state === 'DELIVERED');
+    });
+  });
+}
