@@ -65,7 +65,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   };
   // The handlers send what the desk decided; they need the desk, the desk needs the outbox.
   outbox.setHandlers(createJobHandlers(desk));
-  const { bot, inFlight } = createBot(config, { logger, desk });
+  const bot = createBot(config, { logger, desk });
   const updates = createDurableRunner(bot, db.prisma, logger, { allowedUpdates: ALLOWED_UPDATES, concurrency: 64 });
   let runner: RunnerHandle | undefined;
   let stopping: Promise<void> | undefined;
@@ -99,9 +99,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       stopping ??= (async () => {
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         // runner.stop() does not wait for middleware still running.
-        const idle = await inFlight.idle(10_000);
-        if (!idle) logger.warn({ in_flight: inFlight.size }, 'stopped with updates still being handled');
-        await updates.flush();
+        const idle = await updates.idle(10_000);
+        if (!idle) logger.warn({ in_flight: updates.active }, 'stopped with updates still being handled');
+        await updates.close();
         await outbox.stop(10_000);
         await db.close();
         logger.info({ pending_jobs: outbox.size }, 'stopped');

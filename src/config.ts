@@ -12,7 +12,7 @@ const rate = (example: string) =>
   z
     .string()
     .trim()
-    .regex(/^(off|0|\d+\s*\/\s*\d*\s*(ms|s|sec|m|min))$/, `must be like ${example} (N per window) or off`)
+    .regex(/^(off|0|\d+\s*\/\s*([1-9]\d*)?\s*(ms|s|sec|m|min))$/, `must be like ${example} (N per window) or off`)
     .transform((v) => {
       const m = /^(\d+)\s*\/\s*(\d*)\s*(ms|s|sec|m|min)$/.exec(v);
       if (!m || Number(m[1]) === 0) return null;

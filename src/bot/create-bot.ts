@@ -5,6 +5,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.js';
+import { isDatabaseError } from '../db/client.js';
 import type { Desk } from '../domain/desk.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
@@ -23,33 +24,6 @@ export interface BotDeps {
   botInfo?: UserFromGetMe;
 }
 
-/** Counts updates still being handled, so shutdown can wait for them. */
-export class InFlight {
-  private count = 0;
-  private waiters: Array<() => void> = [];
-  enter(): void {
-    this.count++;
-  }
-  leave(): void {
-    this.count--;
-    if (this.count === 0) for (const w of this.waiters.splice(0)) w();
-  }
-  get size(): number {
-    return this.count;
-  }
-  /** Resolves when nothing is in flight, or after timeoutMs. */
-  idle(timeoutMs: number): Promise<boolean> {
-    if (this.count === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.waiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
-}
-
 export function createBot(config: Config, deps: BotDeps) {
   const bot = new Bot<Context>(config.BOT_TOKEN, {
     client: { apiRoot: config.TELEGRAM_API_ROOT },
@@ -60,18 +34,12 @@ export function createBot(config: Config, deps: BotDeps) {
   // needs 429s obeyed and brief network trouble retried.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: Infinity, rethrowHttpErrors: false }));
   const desk = deps.desk;
-  const inFlight = new InFlight();
 
   bot.use(async (ctx, next) => {
-    inFlight.enter();
-    try {
-      ctx.desk = desk;
-      ctx.config = config;
-      ctx.log = deps.logger.child({ update_id: ctx.update.update_id });
-      await next();
-    } finally {
-      inFlight.leave();
-    }
+    ctx.desk = desk;
+    ctx.config = config;
+    ctx.log = deps.logger.child({ update_id: ctx.update.update_id });
+    await next();
   });
 
   // Only the users' private chats and the configured supergroup are served.
@@ -91,14 +59,30 @@ export function createBot(config: Config, deps: BotDeps) {
     }),
   );
 
+  // The database failing (a lost connection, a lock timeout) is retried here,
+  // inside the conversation's turn, so nothing overtakes the update; a
+  // decision is one transaction, so a retry starts from a clean state. If it
+  // keeps failing, the update stays in the inbox for the next start.
+  bot.use(async (ctx, next) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await next();
+      } catch (error) {
+        if (!isDatabaseError(error) || attempt >= 5) throw error;
+        ctx.log.warn({ attempt, err: describeError(error) }, 'database error; retrying the update');
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+  });
+
   const features = bot.errorBoundary((err) => {
-    const ctx = err.ctx;
-    ctx.log.error({ err: describeError(err.error) }, 'feature failed');
+    if (isDatabaseError(err.error)) throw err.error;
+    err.ctx.log.error({ err: describeError(err.error) }, 'feature failed');
   });
   features.use(greeting, ticketStatus, topicEvents, membership, edits, managerReplies, userMessages, unhandled);
 
   bot.catch((err) => deps.logger.error({ update_id: err.ctx.update.update_id, err: describeError(err.error) }, 'unhandled error'));
-  return { bot, inFlight };
+  return bot;
 }
 
 /** Errors for the log, without request payloads (they hold message texts). */

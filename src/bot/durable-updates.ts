@@ -10,7 +10,7 @@
 import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, type RunnerHandle } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { Db } from '../db/client.js';
+import { write, type Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
 
@@ -21,16 +21,19 @@ export interface DurableRunnerOptions {
 }
 
 /** Stores new updates; returns only those not stored before (Telegram re-sends unconfirmed ones). */
-export async function storeUpdates(db: Db, updates: Update[]): Promise<Update[]> {
-  if (updates.length === 0) return [];
-  const ids = updates.map((u) => BigInt(u.update_id));
-  const known = new Set((await db.inboxUpdate.findMany({ where: { updateId: { in: ids } }, select: { updateId: true } })).map((r) => r.updateId));
-  const fresh = updates.filter((u) => !known.has(BigInt(u.update_id)));
-  if (fresh.length) {
-    await db.inboxUpdate.createMany({ data: fresh.map((u) => ({ updateId: BigInt(u.update_id), payload: JSON.stringify(u) })) });
-  }
-  return fresh;
+export function storeUpdates(db: Db, updates: Update[]): Promise<Update[]> {
+  if (updates.length === 0) return Promise.resolve([]);
+  return write(db, async (tx) => {
+    const ids = updates.map((u) => BigInt(u.update_id));
+    const known = new Set((await tx.inboxUpdate.findMany({ where: { updateId: { in: ids } }, select: { updateId: true } })).map((r) => r.updateId));
+    const fresh = updates.filter((u) => !known.has(BigInt(u.update_id)));
+    if (fresh.length) await tx.inboxUpdate.createMany({ data: fresh.map((u) => ({ updateId: BigInt(u.update_id), payload: JSON.stringify(u) })) });
+    return fresh;
+  });
 }
+
+const DAY_MS = 24 * 3600_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, options: DurableRunnerOptions) {
   const fetchUpdates = createUpdateFetcher(bot, {
@@ -51,25 +54,42 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
     handled = [];
     if (ids.length === 0) return flushing;
     flushing = flushing.then(() =>
-      db.inboxUpdate
-        .updateMany({ where: { updateId: { in: ids } }, data: { handledAt: new Date() } })
-        .then(() => undefined, (e: unknown) => logger.error({ updates: ids.length, err: String(e) }, 'could not mark updates handled')),
+      write(db, (tx) => tx.inboxUpdate.updateMany({ where: { updateId: { in: ids } }, data: { handledAt: new Date() } })).then(
+        () => undefined,
+        (e: unknown) => logger.error({ updates: ids.length, err: String(e) }, 'could not mark updates handled'),
+      ),
     );
     return flushing;
   }
 
+  // Updates being handled, counted until their "handled" mark is queued, so
+  // that shutdown can wait for them and then flush the marks.
+  let active = 0;
+  let idleWaiters: Array<() => void> = [];
+
   async function handle(update: Update): Promise<void> {
+    active++;
     try {
       await bot.handleUpdate(update);
-    } catch (error) {
-      // The features' error boundary already logged it; an update that fails is not retried forever.
-      logger.error({ update_id: update.update_id, err: error instanceof Error ? error.message : String(error) }, 'update failed');
-    } finally {
       handled.push(BigInt(update.update_id));
       if (handled.length >= 200) void flush();
       else flushTimer ??= setTimeout(() => void flush(), 100);
+    } catch (error) {
+      // Left unhandled in the inbox: it is handled again at the next start.
+      // (Features' own failures are caught by their error boundary; what
+      // arrives here is the database failing beyond its retries.)
+      logger.error({ update_id: update.update_id, err: error instanceof Error ? error.message : String(error) }, 'update not handled; it will be retried at the next start');
+    } finally {
+      active--;
+      if (active === 0) for (const w of idleWaiters.splice(0)) w();
     }
   }
+
+  let pruneTimer: NodeJS.Timeout | undefined;
+  const prune = () =>
+    write(db, (tx) => tx.inboxUpdate.deleteMany({ where: { handledAt: { lt: new Date(Date.now() - DAY_MS) } } })).catch((e: unknown) =>
+      logger.warn({ err: String(e) }, 'could not prune the inbox'),
+    );
 
   return {
     /** Handles, in order, what was stored but not handled before the last stop or crash. */
@@ -77,24 +97,58 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
       const rows = await db.inboxUpdate.findMany({ where: { handledAt: null }, orderBy: { updateId: 'asc' } });
       for (const row of rows) await handle(JSON.parse(row.payload) as Update);
       await flush();
-      // Handled updates are only needed to recognise a re-sent one; a day is plenty.
-      await db.inboxUpdate.deleteMany({ where: { handledAt: { lt: new Date(Date.now() - 24 * 3600_000) } } });
+      // Handled updates are kept a day, to recognise one Telegram sends again; they hold message texts, so no longer.
+      await prune();
       return rows.length;
     },
 
     start(): RunnerHandle {
       const source = createSource<Update>({
-        supply: async (batchSize, signal) => storeUpdates(db, await fetchUpdates(batchSize, signal)),
+        supply: async (batchSize, signal) => {
+          const updates = await fetchUpdates(batchSize, signal);
+          // Not confirmed to Telegram until the next fetch: if storing fails, keep trying rather than lose them or stop.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await storeUpdates(db, updates);
+            } catch (error) {
+              if (signal.aborted) throw error;
+              logger.error({ attempt, err: String(error) }, 'could not store fetched updates; retrying');
+              await sleep(Math.min(30_000, 500 * 2 ** attempt));
+            }
+          }
+        },
       });
       const sink = createConcurrentSink<Update>({ consume: handle }, async (error) => logger.error({ err: String(error) }, 'update sink error'), {
         concurrency: options.concurrency,
       });
       const runner = createRunner(source, sink);
       runner.start();
+      pruneTimer = setInterval(() => void prune(), 3600_000);
+      pruneTimer.unref();
       return runner;
     },
 
-    /** Writes the last "handled" marks (on shutdown, after the handlers finished). */
-    flush,
+    /** Resolves when no update is being handled (or after timeoutMs); false on timeout. */
+    idle(timeoutMs: number): Promise<boolean> {
+      if (active === 0) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    },
+
+    get active(): number {
+      return active;
+    },
+
+    /** Writes the last "handled" marks and stops housekeeping (on shutdown, after idle()). */
+    async close(): Promise<void> {
+      if (pruneTimer) clearInterval(pruneTimer);
+      idleWaiters = [];
+      await flush();
+    },
   };
 }

@@ -20,6 +20,19 @@ export type Tx = SqlitePrisma.TransactionClient;
 /** Either: queries that can run inside or outside a transaction take this. */
 export type Queryable = Db | Tx;
 
+/** SQLite runs one transaction at a time; under a burst the wait for a turn can exceed Prisma's 2 s default. */
+export const TX_OPTIONS = { maxWait: 60_000, timeout: 60_000 } as const;
+
+/**
+ * Every write goes through here (or another interactive transaction). With
+ * better-sqlite3 there is one connection, and Prisma serialises only
+ * interactive transactions on it: a plain write issued while one is open
+ * would run inside it, and vanish if it rolls back.
+ */
+export function write<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(fn, TX_OPTIONS);
+}
+
 export interface Database {
   readonly provider: Provider;
   readonly prisma: Db;
@@ -74,4 +87,13 @@ export function createDb(url: string): Database {
     tune: async () => {},
     close: () => prisma.$disconnect(),
   };
+}
+
+/**
+ * A failure of the database itself (connection lost, lock or transaction
+ * timeout, failover), as opposed to a bug: worth retrying.
+ */
+export function isDatabaseError(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : '';
+  return name.startsWith('PrismaClient') || name === 'DriverAdapterError';
 }

@@ -6,8 +6,7 @@
 // be sent twice is one Telegram accepted in the instant before the crash.
 //
 // It knows nothing about what the jobs mean: handlers per kind do that.
-import type { Db, Tx } from '../db/client.js';
-import type { PrismaPromise } from '../generated/sqlite/internal/prismaNamespace.js';
+import { isDatabaseError, write, type Db, type Tx } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { DeliveryError } from './courier.js';
 
@@ -35,7 +34,7 @@ export interface NewJob {
  * What a handler returns: database writes that record the result, and
  * follow-up jobs; both commit together with the job's removal.
  */
-export type JobOutcome = void | { record?: (db: Db) => PrismaPromise<unknown>[]; then?: NewJob[] };
+export type JobOutcome = void | { record?: (tx: Tx) => Promise<unknown>[]; then?: NewJob[] };
 
 export type JobHandler = (job: Job) => Promise<JobOutcome>;
 
@@ -47,9 +46,6 @@ export interface OutboxOptions {
   /** Called once when the bot loses access to the support chat, to tell people where possible. */
   onHeld?: (error: DeliveryError) => void;
 }
-
-/** SQLite runs one transaction at a time; under a burst the wait for a turn can exceed Prisma's 2 s default. */
-export const TX_OPTIONS = { maxWait: 60_000, timeout: 60_000 } as const;
 
 interface QueueState {
   jobs: Job[];
@@ -95,7 +91,9 @@ export class Outbox {
       const q = this.queueOf(job.queue);
       if (job.coalesceKey && q.jobs.some((j, i) => j.coalesceKey === job.coalesceKey && !(i === 0 && q.busy))) {
         // An earlier job of the same kind has not started: it will read the latest state when it runs.
-        void this.db.outboxJob.deleteMany({ where: { id: job.id } }).catch((e: unknown) => this.logger.error({ err: e }, 'outbox: coalesce failed'));
+        void write(this.db, (tx) => tx.outboxJob.deleteMany({ where: { id: job.id } })).catch((e: unknown) =>
+          this.logger.error({ err: String(e) }, 'outbox: coalesce failed'),
+        );
         continue;
       }
       q.jobs.push(job);
@@ -185,10 +183,10 @@ export class Outbox {
     try {
       if (!handler) throw new Error(`no handler for outbox job kind ${job.kind}`);
       const outcome = await handler(job);
-      // One batch transaction (cheaper than an interactive one): the result, the job's removal, its follow-ups.
-      const record = outcome?.record?.(this.db) ?? [];
-      const results = await this.db.$transaction([...record, this.db.outboxJob.deleteMany({ where: { id: job.id } }), ...(outcome?.then ?? []).map((j) => this.db.outboxJob.create({ data: rowOf(j) }))]);
-      const followUps = results.slice(record.length + 1).map((row) => toJob(row as Parameters<typeof toJob>[0]));
+      // Telegram has accepted it: record the result, remove the job, add its
+      // follow-ups, in one transaction. If the database fails now, retry the
+      // recording, never the send.
+      const followUps = await this.record(job, outcome);
       q.jobs.shift();
       if (followUps.length) this.accept(followUps);
       if (this.held) {
@@ -200,12 +198,32 @@ export class Outbox {
         await this.retryLater(q, job, error);
         return;
       }
+      if (isDatabaseError(error)) {
+        await this.retryLater(q, job, new DeliveryError('unavailable', `database: ${(error as Error).message.slice(0, 300)}`));
+        return;
+      }
       // A bug or an unexpected refusal: keep the row (FAILED) for a person to see, and move on.
       this.logger.error({ job_id: job.id, kind: job.kind, queue: name, err: errorFields(error) }, 'outbox: job failed');
       q.jobs.shift();
-      await this.db.outboxJob
-        .update({ where: { id: job.id }, data: { state: 'FAILED', attempts: { increment: 1 }, lastError: String((error as Error)?.message ?? error).slice(0, 1000) } })
-        .catch(() => undefined);
+      await write(this.db, (tx) =>
+        tx.outboxJob.update({ where: { id: job.id }, data: { state: 'FAILED', attempts: { increment: 1 }, lastError: String((error as Error)?.message ?? error).slice(0, 1000) } }),
+      ).catch(() => undefined);
+    }
+  }
+
+  private async record(job: Job, outcome: JobOutcome): Promise<Job[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write(this.db, async (tx) => {
+          if (outcome?.record) await Promise.all(outcome.record(tx));
+          await tx.outboxJob.deleteMany({ where: { id: job.id } });
+          return this.add(tx, outcome?.then ?? []);
+        });
+      } catch (error) {
+        if (attempt >= 8) throw error;
+        this.logger.error({ job_id: job.id, attempt, err: String(error) }, 'outbox: could not record a delivery; retrying');
+        await sleep(Math.min(30_000, 250 * 2 ** attempt));
+      }
     }
   }
 
@@ -224,9 +242,9 @@ export class Outbox {
     } else {
       this.logger.warn({ job_id: job.id, kind: job.kind, attempts: job.attempts, retry_in_ms: delay, description: error.description }, 'outbox: will retry');
     }
-    await this.db.outboxJob
-      .update({ where: { id: job.id }, data: { attempts: job.attempts, nextAttemptAt: job.nextAttemptAt, lastError: error.description.slice(0, 1000) } })
-      .catch(() => undefined);
+    await write(this.db, (tx) =>
+      tx.outboxJob.update({ where: { id: job.id }, data: { attempts: job.attempts, nextAttemptAt: job.nextAttemptAt, lastError: error.description.slice(0, 1000) } }),
+    ).catch(() => undefined);
     void q;
   }
 }
@@ -248,3 +266,5 @@ function toJob(row: { id: number; queue: string; kind: string; payload: string; 
 function errorFields(error: unknown) {
   return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

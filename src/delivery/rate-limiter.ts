@@ -98,7 +98,7 @@ export class RateLimiter {
    * function to call when Telegram has answered.
    */
   async acquire(target: Target, count = 1): Promise<() => void> {
-    if (count === 0) return () => {};
+    // Even a call that takes no slot (reopening a topic) waits out a 429 on its target.
     const w = this.windowFor(target);
     for (;;) {
       const now = Date.now();

@@ -81,6 +81,16 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger }: C
   const replyParams = (replyTo?: number) => (replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {});
   const thread = (p: Place) => (p.chat === 'support' && p.threadId !== undefined ? { message_thread_id: p.threadId } : {});
 
+  async function copyOnce(from: Place, ids: number[], to: Place, opts: { replyTo?: number }): Promise<number[]> {
+    if (ids.length === 1) {
+      const copied = await call(to, 1, () => api.copyMessage(chatOf(to), chatOf(from), ids[0]!, { ...thread(to), ...replyParams(opts.replyTo) }));
+      return [copied!.message_id];
+    }
+    // copyMessages keeps an album together (and takes no reply parameters).
+    const copied = await call(to, ids.length, () => api.copyMessages(chatOf(to), chatOf(from), ids, thread(to)));
+    return copied!.map((m) => m.message_id);
+  }
+
   return {
     async createTopic(name) {
       const topic = await call(group, 1, () => api.createForumTopic(supportChatId, name));
@@ -105,13 +115,15 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger }: C
       });
     },
     async copy(from, ids, to, opts = {}) {
-      if (ids.length === 1) {
-        const copied = await call(to, 1, () => api.copyMessage(chatOf(to), chatOf(from), ids[0]!, { ...thread(to), ...replyParams(opts.replyTo) }));
-        return [copied!.message_id];
+      try {
+        return await copyOnce(from, ids, to, opts);
+      } catch (error) {
+        // "chat not found" about the user's chat we copy from (a deleted account) says nothing about the support group.
+        if (from.chat === 'user' && error instanceof DeliveryError && error.failure === 'no-rights' && /chat not found/.test(error.description)) {
+          throw new DeliveryError('deactivated', error.description);
+        }
+        throw error;
       }
-      // copyMessages keeps an album together (and takes no reply parameters).
-      const copied = await call(to, ids.length, () => api.copyMessages(chatOf(to), chatOf(from), ids, thread(to)));
-      return copied!.map((m) => m.message_id);
     },
     async editCopy(at, messageId, content) {
       const slots = at.chat === 'support' ? 1 : 0;

@@ -7,7 +7,9 @@
 // (network, 5xx, lost rights) are thrown back to the outbox to retry.
 import { DeliveryError, type EditedContent, type Place } from '../delivery/courier.js';
 import type { JobHandler, JobOutcome, NewJob } from '../delivery/outbox.js';
+import { write } from '../db/client.js';
 import { escapeHtml } from '../lib/html.js';
+import { createStore } from './store.js';
 import { languageOf, textsFor } from '../i18n/index.js';
 import { topicQueue, userQueue, type Desk } from './desk.js';
 import { topicName } from './people.js';
@@ -62,12 +64,12 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
     const u = await store.user(userId);
     const name = topicName(ticket?.status ?? 'WAITING', { first_name: u?.firstName ?? '?', last_name: u?.lastName, username: u?.username });
     const threadId = await courier.createTopic(name);
-    await store.setTopicThread(topic.id, threadId, name);
+    await write(desk.db, (tx) => createStore(tx).setTopicThread(topic.id, threadId, name));
     if (opts.lost && ticket) {
       // Managers must see who this is and that the earlier conversation is gone.
       const card = await cardFor(desk, ticket.id, { topicLost: true });
       const cardId = await courier.post({ chat: 'support', threadId }, card);
-      await store.setCardMessage(ticket.id, cardId);
+      await write(desk.db, (tx) => createStore(tx).setCardMessage(ticket.id, cardId));
     }
     desk.logger.info({ user_id: userId, thread_id: threadId, replaced: Boolean(opts.lost) }, 'topic created');
     return threadId;
@@ -124,7 +126,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
       const card = await cardFor(desk, ticketId);
       // A topic re-created since this job was queued (the old one was deleted) already got this ticket's card, saying so.
       const cardId = await intoTopic(userId, async (threadId) => (await store.ticket(ticketId))?.cardMessageId ?? courier.post({ chat: 'support', threadId }, card));
-      return { record: (db) => [db.ticket.update({ where: { id: ticketId }, data: { cardMessageId: cardId } })] };
+      return { record: (tx) => [tx.ticket.update({ where: { id: ticketId }, data: { cardMessageId: cardId } })] };
     },
 
     async syncTopicName(job) {
@@ -135,7 +137,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
       // Telegram answers TOPIC_NOT_MODIFIED to a rename that changes nothing, and every edit counts against the group's limit.
       if (name === topic.name) return;
       await intoTopic(userId, (threadId) => courier.renameTopic(threadId, name));
-      return { record: (db) => [db.topic.update({ where: { id: topic.id }, data: { name } })] };
+      return { record: (tx) => [tx.topic.update({ where: { id: topic.id }, data: { name } })] };
     },
 
     async refreshCard(job) {
@@ -165,7 +167,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
           courier.copy(user(userId), sourceIds, { chat: 'support', threadId }, replyTo ? { replyTo } : {}),
         );
         const now = desk.now();
-        return { record: (db) => batch.map((m, i) => db.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, topicMessageId: copies[i] ?? null } })) };
+        return { record: (tx) => batch.map((m, i) => tx.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, topicMessageId: copies[i] ?? null } })) };
       } catch (error) {
         if (!(error instanceof DeliveryError) || error.transient) throw error;
         return failInbound(userId, batch.map((m) => m.id), error);
@@ -182,7 +184,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
         const replyTo = await replyTarget(userId, first.replyToSourceId, 'OUTBOUND');
         const copies = await courier.copy({ chat: 'support' }, batch.map((m) => m.topicMessageId!), user(userId), replyTo ? { replyTo } : {});
         const now = desk.now();
-        return { record: (db) => batch.map((m, i) => db.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, userChatMessageId: copies[i] ?? null } })) };
+        return { record: (tx) => batch.map((m, i) => tx.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, userChatMessageId: copies[i] ?? null } })) };
       } catch (error) {
         if (!(error instanceof DeliveryError) || error.transient) throw error;
         return failOutbound(userId, batch.map((m) => m.id), first.topicMessageId!, error);
@@ -245,7 +247,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
     const t = textsFor(languageOf(u?.languageCode));
     const reason = error.failure === 'too-long' ? t.tooLong : error.failure === 'rejected' ? t.unsupportedContent : error.description;
     return {
-      record: (db) => [db.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } })],
+      record: (tx) => [tx.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } })],
       then: [noticeToUser(userId, t.notDelivered(reason))],
     };
   }
@@ -256,9 +258,9 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
     const blocked = error.failure === 'blocked' || error.failure === 'deactivated';
     const reason = error.failure === 'blocked' ? t.userBlockedBot : error.failure === 'deactivated' ? t.userDeactivated : error.failure === 'too-long' ? t.tooLongForUser : error.description;
     return {
-      record: (db) => [
-        db.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } }),
-        ...(blocked ? [db.user.updateMany({ where: { id: BigInt(userId) }, data: { blocked: true } })] : []),
+      record: (tx) => [
+        tx.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } }),
+        ...(blocked ? [tx.user.updateMany({ where: { id: BigInt(userId) }, data: { blocked: true } })] : []),
       ],
       then: [noticeToTopic(userId, escapeHtml(t.replyNotDelivered(reason)), managerMessageId)],
     };

@@ -3,9 +3,9 @@
 // runs in one database transaction, together with the outbox jobs that carry
 // its messages, so a decision is either fully recorded (and will be sent) or
 // not at all.
-import type { Db } from '../db/client.js';
+import { write, type Db } from '../db/client.js';
 import type { Courier } from '../delivery/courier.js';
-import { TX_OPTIONS, type NewJob, type Outbox } from '../delivery/outbox.js';
+import type { NewJob, Outbox } from '../delivery/outbox.js';
 import type { Texts } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { createStore, type Store } from './store.js';
@@ -32,11 +32,11 @@ export const userQueue = (userId: number | bigint) => `user:${userId}`;
 export async function decide<T>(desk: Desk, fn: (store: Store, send: (job: NewJob) => void) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const { result, jobs } = await desk.db.$transaction(async (tx) => {
+      const { result, jobs } = await write(desk.db, async (tx) => {
         const pending: NewJob[] = [];
         const result = await fn(createStore(tx), (job) => pending.push(job));
         return { result, jobs: await desk.outbox.add(tx, pending) };
-      }, TX_OPTIONS);
+      });
       desk.outbox.accept(jobs);
       return result;
     } catch (error) {

@@ -1,6 +1,7 @@
-// Whether a user can be written to: Telegram tells us when a user blocks or
-// unblocks the bot (my_chat_member in the private chat). Managers see it in
-// the topic, so nobody writes into the void.
+// What Telegram tells us about who can reach whom: a user blocking or
+// unblocking the bot (my_chat_member in the private chat; managers see a
+// notice in the topic, so nobody writes into the void), and a manager closing
+// or reopening a topic (a closed topic is reopened before the next message).
 import { decide, type Desk } from './desk.js';
 import { noticeToTopic } from './deliveries.js';
 
@@ -11,5 +12,11 @@ export function userBlockedBot(desk: Desk, userId: number, blocked: boolean): Pr
     if (!topic) return;
     const t = desk.managerTexts;
     send(noticeToTopic(userId, blocked ? t.userBlockedNotice : t.userIsBack));
+  });
+}
+
+export function topicClosedInTelegram(desk: Desk, threadId: number, closed: boolean): Promise<void> {
+  return decide(desk, async (store) => {
+    await store.setTopicClosed(desk.supportChatId, threadId, closed);
   });
 }

@@ -42,16 +42,24 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     }
 
     let ticket = await store.latestTicket(userId);
+    let statusChanged = false;
+    if (ticket && ticket.status === 'IN_WORK') {
+      statusChanged = await store.changeStatus(ticket.id, 'IN_WORK', 'WAITING', null, now);
+      // A manager resolved it at this very moment: read what they committed.
+      if (!statusChanged) ticket = await store.latestTicket(userId);
+    }
+    const newTicket = !ticket || ticket.status === 'RESOLVED';
     if (!ticket || ticket.status === 'RESOLVED') {
       ticket = await store.openTicket(userId, topic.id, now);
       send(job('postCard', queue, { ticketId: ticket.id }));
-    } else if (ticket.status !== 'WAITING' && (await store.changeStatus(ticket.id, ticket.status, 'WAITING', null, now))) {
+    } else if (statusChanged) {
       send(job('refreshCard', queue, { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
     }
-    // A new topic is created with the right name. Otherwise rename only when
-    // the name would change (status, or the user renamed themselves); the job
-    // reads the state when it runs, so bursts cost one rename.
-    if (!newTopic && topicName('WAITING', msg.from) !== topic.name) {
+    // A new topic is created with the right name. Otherwise rename when the
+    // status changed (a rename already queued may carry the old one) or the
+    // user renamed themselves; the job reads the state when it runs, so a
+    // burst costs one rename.
+    if (!newTopic && (statusChanged || newTicket || topicName('WAITING', msg.from) !== topic.name)) {
       send(job('syncTopicName', queue, { userId }, { coalesceKey: `name:${userId}` }));
     }
     // A user who writes has evidently unblocked the bot.

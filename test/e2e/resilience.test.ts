@@ -36,6 +36,27 @@ for (const kind of dbKinds) {
       assert.equal(stored.messageCount, 2, 'a duplicate does not count as a message');
     });
 
+    test('status changes while renames wait for the group\'s limit: the topic ends with the ticket\'s real status', async () => {
+      const user = d.tg.createUser({ first_name: 'Quick', language_code: 'en' });
+      // This desk needs the group's limit on (the test desk has limits off).
+      await d.app.stop();
+      const { createApp } = await import('../../src/app.js');
+      const { createLogger } = await import('../../src/logger.js');
+      d.app = createApp({ ...d.config, LIMIT_GROUP: { limit: 3, windowMs: 1500 } }, createLogger('silent'));
+      await d.app.start();
+      d.tg.userSends(user, { text: 'hello' });
+      const topic = await d.waitForTopicOf(user);
+      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'hello'));
+      // The manager answers (📝 queued behind the limit), and the user answers back at once (❗️).
+      d.tg.managerSends(d.group.id, d.manager, { text: 'hi, checking' }, { threadId: topic.message_thread_id });
+      await d.tg.waitFor(() => d.botMessagesTo(user).some((m) => text(m) === 'hi, checking'));
+      d.tg.userSends(user, { text: 'thanks, waiting' });
+      await eventually(async () => (await d.app.db.prisma.outboxJob.count({ where: { state: 'PENDING' } })) === 0 && (await d.app.db.prisma.message.count({ where: { state: 'PENDING' } })) === 0, 15_000);
+      const ticket = await d.app.db.prisma.ticket.findFirstOrThrow({ where: { userId: BigInt(user.id) } });
+      assert.equal(ticket.status, 'WAITING');
+      assert.equal(d.tg.topics(d.group.id).find((t) => t.message_thread_id === topic.message_thread_id)?.name, '❗️ Quick');
+    });
+
     test('the support group migrated: messages are held with the new chat id in the error, then delivered', async () => {
       const user = d.tg.createUser({ first_name: 'Held', language_code: 'en' });
       d.tg.failWhen(
