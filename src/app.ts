@@ -98,11 +98,12 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     stop() {
       stopping ??= (async () => {
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
-        // runner.stop() does not wait for middleware still running.
-        const idle = await updates.idle(10_000);
+        // runner.stop() does not wait for middleware still running. The waits
+        // are bounded (about 8 s in all) to finish within Docker's 10 s grace.
+        const idle = await updates.idle(4_000);
         if (!idle) logger.warn({ in_flight: updates.active }, 'stopped with updates still being handled');
         await updates.close();
-        await outbox.stop(10_000);
+        await outbox.stop(4_000);
         await db.close();
         logger.info({ pending_jobs: outbox.size }, 'stopped');
       })();

@@ -61,6 +61,11 @@ export function createStore(db: Queryable) {
       return db.topic.findUnique({ where: { userId: BigInt(userId) } });
     },
 
+    /** The user's topic with its latest ticket, in one query (the relay's hot path). */
+    topicWithLatestTicket(userId: number) {
+      return db.topic.findUnique({ where: { userId: BigInt(userId) }, include: { tickets: { orderBy: { id: 'desc' }, take: 1 } } });
+    },
+
     topicByThread(chatId: number, threadId: number) {
       return db.topic.findUnique({ where: { chatId_threadId: { chatId: BigInt(chatId), threadId } } });
     },

@@ -30,7 +30,8 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     // touchUser leaves `blocked` alone, so the row it returns still tells whether the user was blocked.
     const user = await store.touchUser(msg.from, now, true);
 
-    let topic = await store.topicOfUser(userId);
+    const found = await store.topicWithLatestTicket(userId);
+    let topic: { id: number; threadId: number | null; closed: boolean; name: string } | null = found;
     const newTopic = !topic;
     if (!topic) {
       topic = await store.createTopic(userId, desk.supportChatId);
@@ -41,7 +42,7 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
       send(job('reopenTopic', queue, { userId }));
     }
 
-    let ticket = await store.latestTicket(userId);
+    let ticket = found?.tickets[0] ?? null;
     let statusChanged = false;
     if (ticket && ticket.status === 'IN_WORK') {
       statusChanged = await store.changeStatus(ticket.id, 'IN_WORK', 'WAITING', null, now);
