@@ -528,7 +528,7 @@ if (limits) {
         `most messages the bot created in the group within any ${LIMIT_WINDOW_MS} ms: ${l.peakMinute} (limit ${LIMIT_PER_WINDOW}); peak RSS ${fmt(l.peakRssMb, 1)} MB.`,
       '',
       `(A sliding window lets the first ${LIMIT_PER_WINDOW} through at once, so the best possible ratio over ${l.expected} messages is ` +
-        `${fmt(l.expected / (l.expected - LIMIT_PER_WINDOW), 2)}; the target is within 5% of it.)`,
+        `${fmt(l.expected / (l.expected - LIMIT_PER_WINDOW), 2)}; the goal is to stay within 5% of the limit itself.)`,
     );
   }
   out.push('');
