@@ -62,6 +62,8 @@ export class Outbox {
   private readonly idleWaiters: Array<() => void> = [];
   private readonly concurrency: number;
   private held = false;
+  /** Jobs that failed for lack of access: only their success proves access is back (a private chat's does not). */
+  private readonly heldJobs = new Set<number>();
 
   private handlers: Record<string, JobHandler> = {};
 
@@ -189,7 +191,7 @@ export class Outbox {
       const followUps = await this.record(job, outcome);
       q.jobs.shift();
       if (followUps.length) this.accept(followUps);
-      if (this.held) {
+      if (this.heldJobs.delete(job.id) && this.held) {
         this.held = false;
         this.logger.info('outbox: the support chat accepts messages again');
       }
@@ -234,6 +236,7 @@ export class Outbox {
     const delay = error.failure === 'no-rights' ? heldRetryMs : Math.min(60_000, 1000 * 2 ** (job.attempts - 1));
     job.nextAttemptAt = new Date(Date.now() + delay);
     if (error.failure === 'no-rights') {
+      this.heldJobs.add(job.id);
       if (!this.held) {
         this.held = true;
         this.logger.error({ description: error.description, retry_in_ms: heldRetryMs }, 'outbox: the bot cannot post in the support chat (removed, no admin rights, or the chat migrated). Messages are held and retried until it can; nothing is dropped.');
