@@ -19,7 +19,7 @@ try {
   process.exit(1);
 }
 
-const logger = createLogger(config.LOG_LEVEL, { secrets: [config.BOT_TOKEN] });
+const logger = createLogger(config.LOG_LEVEL, { secrets: [config.BOT_TOKEN, databasePassword(config.DATABASE_URL)] });
 const app = createApp(config, logger, {
   onFatal: (message) => {
     logger.fatal(message);
@@ -52,4 +52,12 @@ try {
   }
   await app.stop().catch(() => undefined);
   process.exit(1);
+}
+
+function databasePassword(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }
