@@ -18,6 +18,26 @@ for (const kind of dbKinds) {
       await d.close();
     });
 
+    test('the /start greeting speaks the user\'s language, and an admin can replace it', async () => {
+      const ru = d.tg.createUser({ first_name: 'Иван', language_code: 'ru' });
+      const unknown = d.tg.createUser({ first_name: 'Nobody' });
+      const de = d.tg.createUser({ first_name: 'Hans', language_code: 'de' });
+      for (const u of [ru, unknown, de]) d.tg.userSends(u, { text: '/start', entities: [{ type: 'bot_command', offset: 0, length: 6 }] });
+      assert.match(text(await d.tg.waitFor(() => d.botMessagesTo(ru)[0])) ?? '', /^Здравствуйте!/);
+      assert.match(text(await d.tg.waitFor(() => d.botMessagesTo(unknown)[0])) ?? '', /^Здравствуйте!/, 'Russian when Telegram gives no language');
+      assert.match(text(await d.tg.waitFor(() => d.botMessagesTo(de)[0])) ?? '', /^Hello!/, 'English for other languages');
+
+      await d.app.stop();
+      const { createApp } = await import('../../src/app.js');
+      const { createLogger } = await import('../../src/logger.js');
+      d.app = createApp({ ...d.config, GREETING_EN: 'Welcome to ACME support <3', GREETING_RU: undefined }, createLogger('silent'));
+      await d.app.start();
+      const en = d.tg.createUser({ first_name: 'Ann', language_code: 'en' });
+      d.tg.userSends(en, { text: '/start', entities: [{ type: 'bot_command', offset: 0, length: 6 }] });
+      assert.equal(text(await d.tg.waitFor(() => d.botMessagesTo(en)[0])), 'Welcome to ACME support <3');
+      assert.equal(d.tg.topics(d.group.id).length, 0, '/start opens no topic');
+    });
+
     test('the same user message delivered twice by Telegram is relayed once', async () => {
       const user = d.tg.createUser({ first_name: 'Twice', language_code: 'en' });
       const first = d.tg.userSends(user, { text: 'only once please' });
