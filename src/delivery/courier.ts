@@ -29,6 +29,8 @@ export interface Courier {
   renameTopic(threadId: number, name: string): Promise<void>;
   /** Reopens a topic a manager closed in Telegram. "Not modified" counts as success. */
   reopenTopic(threadId: number): Promise<void>;
+  /** Deletes a topic the bot created (one left empty by a crash). */
+  deleteTopic(threadId: number): Promise<void>;
   /** Sends the bot's own message; returns its id. */
   post(to: Place, post: Post): Promise<number>;
   /** Edits a message the bot posted. "Not modified" counts as success. */

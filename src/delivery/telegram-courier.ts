@@ -103,6 +103,9 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger }: C
       // Not a message: Telegram does not count it against the group's limit.
       await call(group, 0, () => api.reopenForumTopic(supportChatId, threadId), { tolerateNotModified: true });
     },
+    async deleteTopic(threadId) {
+      await call(group, 0, () => api.deleteForumTopic(supportChatId, threadId));
+    },
     async post(to, post) {
       const sent = await call(to, 1, () =>
         api.sendMessage(chatOf(to), post.html ?? post.text ?? '', { ...thread(to), ...format(post), ...replyParams(post.replyTo) }),

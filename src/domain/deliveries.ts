@@ -24,7 +24,8 @@ export type JobKind =
   | 'copyToTopic'
   | 'copyToUser'
   | 'editCopy'
-  | 'notice';
+  | 'notice'
+  | 'checkOrphanTopic';
 
 export interface Payloads {
   openTopic: { userId: number };
@@ -37,6 +38,7 @@ export interface Payloads {
   copyToUser: { messageId: number };
   editCopy: { messageId: number; content: EditedContent };
   notice: { userId: number; to: 'topic' | 'user'; html?: string; text?: string; replyTo?: number };
+  checkOrphanTopic: { threadId: number };
 }
 
 export function job<K extends JobKind>(kind: K, queue: string, payload: Payloads[K], extra: Omit<NewJob, 'kind' | 'queue' | 'payload'> = {}): NewJob {
@@ -55,6 +57,10 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
   const { store, courier } = desk;
   const user = (userId: number): Place => ({ chat: 'user', userId });
 
+  // Topics being created right now (from the call until the thread id is
+  // recorded): while there are any, a topic without a row may still be claimed.
+  let creating = 0;
+
   /** The user's topic thread, creating the topic in Telegram if it has none (yet, or any more). */
   async function threadOf(userId: number, opts: { lost?: boolean } = {}): Promise<number> {
     const topic = await store.topicOfUser(userId);
@@ -63,8 +69,14 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
     const ticket = await store.latestTicket(userId);
     const u = await store.user(userId);
     const name = topicName(ticket?.status ?? 'WAITING', { first_name: u?.firstName ?? '?', last_name: u?.lastName, username: u?.username });
-    const threadId = await courier.createTopic(name);
-    await write(desk.db, (tx) => createStore(tx).setTopicThread(topic.id, threadId, name));
+    creating++;
+    let threadId: number;
+    try {
+      threadId = await courier.createTopic(name);
+      await write(desk.db, (tx) => createStore(tx).setTopicThread(topic.id, threadId, name));
+    } finally {
+      creating--;
+    }
     if (opts.lost && ticket) {
       // Managers must see who this is and that the earlier conversation is gone.
       const card = await cardFor(desk, ticket.id, { topicLost: true });
@@ -108,6 +120,21 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
   }
 
   return {
+    async checkOrphanTopic(job) {
+      const { threadId } = job.payload as Payloads['checkOrphanTopic'];
+      if (await store.topicByThread(desk.supportChatId, threadId)) return;
+      if (creating > 0) throw new DeliveryError('unavailable', 'a topic is being created; checking again shortly');
+      // Telegram created it, but its answer never reached us (a crash, a lost
+      // connection), so a second topic was made for the same user: this one is empty.
+      try {
+        await courier.deleteTopic(threadId);
+        desk.logger.info({ thread_id: threadId }, 'deleted an empty topic left behind by an unanswered topic creation');
+      } catch (error) {
+        if (!(error instanceof DeliveryError) || error.transient) throw error;
+        desk.logger.warn({ thread_id: threadId, description: error.description }, 'an empty topic was left behind; give the bot the "Delete messages" right to have it removed');
+      }
+    },
+
     async openTopic(job) {
       const { userId } = job.payload as Payloads['openTopic'];
       await threadOf(userId);

@@ -38,6 +38,18 @@ for (const kind of dbKinds) {
       assert.equal(d.tg.topics(d.group.id).length, 0, '/start opens no topic');
     });
 
+    test('a topic Telegram created but whose answer was lost is removed, not left behind empty', async () => {
+      const user = d.tg.createUser({ first_name: 'Lost', language_code: 'en' });
+      d.tg.dropConnectionNext('createForumTopic', 1, { afterHandling: true });
+      d.tg.userSends(user, { text: 'hello there' });
+      const live = () => d.tg.topics(d.group.id).filter((t) => !t.deleted);
+      // The first creation's answer is lost, so a second topic is made; the first one goes away.
+      await d.tg.waitFor(() => d.tg.topics(d.group.id).length === 2 && live().length === 1, { timeoutMs: 15_000 });
+      const stored = await d.app.db.prisma.topic.findFirstOrThrow({ where: { userId: BigInt(user.id) } });
+      assert.equal(live()[0]?.message_thread_id, stored.threadId);
+      await d.tg.waitFor(() => d.topicMessages(stored.threadId!).some((m) => text(m) === 'hello there'));
+    });
+
     test('the same user message delivered twice by Telegram is relayed once', async () => {
       const user = d.tg.createUser({ first_name: 'Twice', language_code: 'en' });
       const first = d.tg.userSends(user, { text: 'only once please' });

@@ -1,13 +1,20 @@
-// Keeps the stored state of topics in step with what managers do to them in
-// Telegram: a closed topic must be reopened before the user's next message.
+// Keeps the stored state of topics in step with what happens to them in
+// Telegram: a closed topic must be reopened before the user's next message,
+// and a topic the bot created that no user claims is an empty leftover.
 import { Composer } from 'grammy';
 import { topicClosedInTelegram } from '../../domain/membership.js';
+import { topicCreatedByBot } from '../../domain/orphan-topics.js';
 import type { Context } from '../context.js';
 
 export const topicEvents = new Composer<Context>();
 
 const supportTopic = (ctx: Context) =>
   ctx.chat?.id === ctx.config.SUPPORT_CHAT_ID && ctx.msg?.is_topic_message === true && ctx.msg.message_thread_id !== undefined;
+
+// A topic the bot created: make sure a user's row claims it (see domain/orphan-topics.ts).
+topicEvents.on('message:forum_topic_created').filter(supportTopic, async (ctx) => {
+  if (ctx.from?.id === ctx.me.id) await topicCreatedByBot(ctx.desk, ctx.msg.message_thread_id!);
+});
 
 topicEvents.on('message:forum_topic_closed').filter(supportTopic, async (ctx) => {
   await topicClosedInTelegram(ctx.desk, ctx.msg.message_thread_id!, true);
