@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { createBot } from './bot/create-bot.js';
 import { createDurableRunner } from './bot/durable-updates.js';
 import { createDb, type Database } from './db/client.js';
+import { createInstanceLock } from './db/instance-lock.js';
 import { migrateDatabase } from './db/migrate.js';
 import { Outbox } from './delivery/outbox.js';
 import { RateLimiter } from './delivery/rate-limiter.js';
@@ -43,13 +44,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const relayApi = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT });
   const limiter = new RateLimiter({ privateChat: config.LIMIT_PRIVATE_CHAT, group: config.LIMIT_GROUP, global: config.LIMIT_GLOBAL });
   const courier = createTelegramCourier({ api: relayApi, supportChatId: config.SUPPORT_CHAT_ID, limiter, logger });
+  const tellGeneral = (text: string) => void relayApi.sendMessage(config.SUPPORT_CHAT_ID, text).catch(() => undefined);
   const outbox = new Outbox(db.prisma, logger, {
+    onFailed: (job) => tellGeneral(textsFor(config.MANAGER_LANGUAGE).internalError(job.id)),
     heldRetryMs: config.HELD_RETRY_SECONDS * 1000,
     onHeld: (error) => {
       // Tell the managers in General if Telegram still lets us; the log has it either way.
-      void relayApi
-        .sendMessage(config.SUPPORT_CHAT_ID, textsFor(config.MANAGER_LANGUAGE).deliveryHeld(error.description))
-        .catch(() => undefined);
+      tellGeneral(textsFor(config.MANAGER_LANGUAGE).deliveryHeld(error.description));
     },
   });
   const desk: Desk = {
@@ -67,6 +68,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   outbox.setHandlers(createJobHandlers(desk));
   const bot = createBot(config, { logger, desk });
   const updates = createDurableRunner(bot, db.prisma, logger, { allowedUpdates: ALLOWED_UPDATES, concurrency: 64 });
+  const lock = createInstanceLock(config.DATABASE_URL);
+  let waitingLogged = false;
   let runner: RunnerHandle | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -74,6 +77,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     db,
     desk,
     async start() {
+      // Before anything is sent or polled: one instance per database.
+      while (!(await lock.tryAcquire())) {
+        if (!waitingLogged) logger.warn('Another instance of this bot is running on the same database; waiting for it to stop before starting.');
+        waitingLogged = true;
+        if (stopping) throw new StartupError('Stopped while waiting for another instance to stop.');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
       const applied = await migrateDatabase(db);
       await db.tune();
       logger.info({ provider: db.provider, applied }, 'database ready');
@@ -105,6 +115,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         await updates.close();
         await outbox.stop(4_000);
         await db.close();
+        await lock.release();
         logger.info({ pending_jobs: outbox.size }, 'stopped');
       })();
       return stopping;

@@ -45,6 +45,8 @@ export interface OutboxOptions {
   heldRetryMs?: number;
   /** Called once when the bot loses access to the support chat, to tell people where possible. */
   onHeld?: (error: DeliveryError) => void;
+  /** Called when a job fails for a reason nobody foresaw (a bug), so that a person hears of it. */
+  onFailed?: (job: Job, error: unknown) => void;
 }
 
 interface QueueState {
@@ -206,6 +208,7 @@ export class Outbox {
       }
       // A bug or an unexpected refusal: keep the row (FAILED) for a person to see, and move on.
       this.logger.error({ job_id: job.id, kind: job.kind, queue: name, err: errorFields(error) }, 'outbox: job failed');
+      this.options.onFailed?.(job, error);
       q.jobs.shift();
       await write(this.db, (tx) =>
         tx.outboxJob.update({ where: { id: job.id }, data: { state: 'FAILED', attempts: { increment: 1 }, lastError: String((error as Error)?.message ?? error).slice(0, 1000) } }),

@@ -29,5 +29,6 @@ export const en: Texts = {
   tooLongForUser: 'the message is too long for Telegram',
   userBlockedNotice: '⛔️ The user blocked the bot: replies will not reach them.',
   deliveryHeld: (reason) => `⚠️ The bot cannot post in this group (${reason}). Users' messages are kept and will be delivered once its rights are back.`,
+  internalError: (id) => `⚠️ Internal error: one message (job #${id}) was not sent. The bot's log has the details.`,
   userIsBack: 'ℹ️ The user can receive replies again.',
 };

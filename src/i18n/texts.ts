@@ -35,6 +35,7 @@ export interface Texts {
   userBlockedBot: string;
   userDeactivated: string;
   userIsBack: string;
+  internalError: (jobId: number) => string;
   deliveryHeld: (reason: string) => string;
   userBlockedNotice: string;
   /** Before the new version of a message Telegram could not edit in place. */

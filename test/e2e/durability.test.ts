@@ -141,6 +141,42 @@ for (const kind of dbKinds) {
       }
     });
 
+    test('a second instance on the same database waits for the first to stop, then takes over: nothing sent twice', async () => {
+      const tg = await startFakeTelegram({ token: TEST_TOKEN });
+      const group = tg.createSupergroup({ title: 'Support' });
+      const db = await freshDatabase(kind);
+      const env = { BOT_TOKEN: tg.token, SUPPORT_CHAT_ID: String(group.id), TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: db.url, LIMIT_GROUP: 'off', LIMIT_PRIVATE_CHAT: 'off', LIMIT_GLOBAL: 'off' };
+      const first = startBotProcess(env);
+      let second: BotProcess | undefined;
+      try {
+        await first.ready();
+        second = startBotProcess(env);
+        await tg.waitFor(() => second!.stdout().includes('Another instance of this bot is running on the same database'), { timeoutMs: 20_000 });
+        assert.ok(!second.stdout().includes('polling for updates'), 'the second one does not poll while the first runs');
+        const user = tg.createUser({ first_name: 'Deploy', language_code: 'en' });
+        for (let n = 1; n <= 5; n++) tg.userSends(user, { text: `d-${n}` });
+        await tg.waitFor(() => tg.topics(group.id)[0] && copiesIn(tg, group.id, tg.topics(group.id)[0]!.message_thread_id, 'd-').length === 5);
+        first.child.kill('SIGTERM');
+        await first.exited;
+        await second.ready();
+        for (let n = 6; n <= 10; n++) tg.userSends(user, { text: `d-${n}` });
+        const thread = tg.topics(group.id)[0]!.message_thread_id;
+        await tg.waitFor(() => copiesIn(tg, group.id, thread, 'd-').length >= 10);
+        await sleep(300);
+        assert.deepEqual(copiesIn(tg, group.id, thread, 'd-'), Array.from({ length: 10 }, (_, i) => `d-${i + 1}`));
+        assert.equal(tg.topics(group.id).length, 1);
+      } finally {
+        for (const b of [first, second]) {
+          if (b && b.child.exitCode === null) {
+            b.child.kill('SIGTERM');
+            await b.exited;
+          }
+        }
+        await tg.stop();
+        await db.drop();
+      }
+    });
+
     for (const limiter of ['on', 'off'] as const) {
       test(`many users at once into a group limited to "20 per window" (our limiter ${limiter}): every message once, in order per user, 429s obeyed`, async () => {
         // A compressed clock: Telegram's 20 per minute becomes 20 per second.

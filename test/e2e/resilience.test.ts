@@ -50,6 +50,15 @@ for (const kind of dbKinds) {
       await d.tg.waitFor(() => d.topicMessages(stored.threadId!).some((m) => text(m) === 'hello there'));
     });
 
+    test('a job the bot cannot carry out (from a newer version, say) is kept as FAILED and the managers are told in General', async () => {
+      await d.app.db.prisma.outboxJob.create({ data: { queue: 'user:1', kind: 'fromTheFuture', payload: '{}' } });
+      await d.restart();
+      const notice = await d.tg.waitFor(() => d.tg.messages(d.group.id).find((m) => !m.is_topic_message && text(m)?.startsWith('⚠️ Internal error')));
+      assert.match(text(notice) ?? '', /job #\d+\) was not sent/);
+      const job = await eventually(async () => d.app.db.prisma.outboxJob.findFirst({ where: { kind: 'fromTheFuture', state: 'FAILED' } }));
+      assert.match(job.lastError ?? '', /no handler/);
+    });
+
     test('the same user message delivered twice by Telegram is relayed once', async () => {
       const user = d.tg.createUser({ first_name: 'Twice', language_code: 'en' });
       const first = d.tg.userSends(user, { text: 'only once please' });
