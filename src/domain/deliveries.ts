@@ -61,11 +61,21 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
   // recorded): while there are any, a topic without a row may still be claimed.
   let creating = 0;
 
+  // Users' thread ids, as recorded. Only this process (one per database, see
+  // db/instance-lock.ts) and only threadOf below ever change them.
+  const threads = new Map<number, number>();
+
   /** The user's topic thread, creating the topic in Telegram if it has none (yet, or any more). */
   async function threadOf(userId: number, opts: { lost?: boolean } = {}): Promise<number> {
+    const known = threads.get(userId);
+    if (known !== undefined && !opts.lost) return known;
     const topic = await store.topicOfUser(userId);
     if (!topic) throw new Error(`user ${userId} has no topic row`);
-    if (topic.threadId !== null && !opts.lost) return topic.threadId;
+    if (topic.threadId !== null && !opts.lost) {
+      threads.set(userId, topic.threadId);
+      return topic.threadId;
+    }
+    threads.delete(userId);
     const ticket = await store.latestTicket(userId);
     const u = await store.user(userId);
     const name = topicName(ticket?.status ?? 'WAITING', { first_name: u?.firstName ?? '?', last_name: u?.lastName, username: u?.username });
@@ -74,6 +84,7 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
     try {
       threadId = await courier.createTopic(name);
       await write(desk.db, (tx) => createStore(tx).setTopicThread(topic.id, threadId, name));
+      threads.set(userId, threadId);
     } finally {
       creating--;
     }

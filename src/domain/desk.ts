@@ -29,12 +29,18 @@ export interface Desk {
 export const topicQueue = (userId: number | bigint) => `topic:${userId}`;
 export const userQueue = (userId: number | bigint) => `user:${userId}`;
 
-export async function decide<T>(desk: Desk, fn: (store: Store, send: (job: NewJob) => void) => Promise<T>): Promise<T> {
+/**
+ * `retry` is true when an earlier attempt hit a unique constraint: the row it
+ * wanted to create exists now (Telegram sent the same message twice, or two
+ * decisions raced), so the decision should look for it first. Looking only
+ * then keeps a query off every message's path.
+ */
+export async function decide<T>(desk: Desk, fn: (store: Store, send: (job: NewJob) => void, retry: boolean) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       const { result, jobs } = await write(desk.db, async (tx) => {
         const pending: NewJob[] = [];
-        const result = await fn(createStore(tx), (job) => pending.push(job));
+        const result = await fn(createStore(tx), (job) => pending.push(job), attempt > 1);
         return { result, jobs: await desk.outbox.add(tx, pending) };
       });
       desk.outbox.accept(jobs);

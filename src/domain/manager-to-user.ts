@@ -23,8 +23,9 @@ export async function relayManagerReply(desk: Desk, reply: ManagerReply): Promis
   const topic = await desk.store.topicByThread(desk.supportChatId, reply.threadId);
   if (!topic) return { outcome: 'not-a-user-topic' };
   const userId = Number(topic.userId);
-  return decide(desk, async (store, send) => {
-    if (await store.messageInTopic(userId, reply.messageId)) return { outcome: 'duplicate' } as const;
+  return decide(desk, async (store, send, retry) => {
+    // As for users' messages: a re-sent update fails on the unique key, and the retry finds the row.
+    if (retry && (await store.messageInTopic(userId, reply.messageId))) return { outcome: 'duplicate' } as const;
     const now = desk.now();
     await store.touchManager(reply.manager, now);
     const ticket = await store.latestTicket(userId);

@@ -23,9 +23,10 @@ export type UserRelayOutcome = { outcome: 'queued'; ticketId: number; messageId:
 export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<UserRelayOutcome> {
   const userId = msg.from.id;
   const queue = topicQueue(userId);
-  return decide(desk, async (store, send) => {
+  return decide(desk, async (store, send, retry) => {
     // Telegram can deliver the same message twice (a re-fetched update); relay it once.
-    if (await store.messageInUserChat(userId, msg.messageId)) return { outcome: 'duplicate' } as const;
+    // The first attempt finds out from the unique key on the message's ids.
+    if (retry && (await store.messageInUserChat(userId, msg.messageId))) return { outcome: 'duplicate' } as const;
     const now = desk.now();
     // touchUser leaves `blocked` alone, so the row it returns still tells whether the user was blocked.
     const user = await store.touchUser(msg.from, now, true);
