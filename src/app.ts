@@ -16,6 +16,7 @@ import { createJobHandlers } from './domain/deliveries.js';
 import type { Desk } from './domain/desk.js';
 import { createStore } from './domain/store.js';
 import { textsFor } from './i18n/index.js';
+import { sleep } from './lib/sleep.js';
 import type { Logger } from './logger.js';
 
 /** A problem an admin must fix before the bot can serve; the message says how. */
@@ -82,7 +83,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         if (!waitingLogged) logger.warn('Another instance of this bot is running on the same database; waiting for it to stop before starting.');
         waitingLogged = true;
         if (stopping) throw new StartupError('Stopped while waiting for another instance to stop.');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await sleep(1000);
       }
       const applied = await migrateDatabase(db);
       await db.tune();

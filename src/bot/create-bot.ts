@@ -7,6 +7,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.js';
 import { isDatabaseError } from '../db/client.js';
 import type { Desk } from '../domain/desk.js';
+import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
 import { edits } from './features/edits.js';
@@ -70,7 +71,7 @@ export function createBot(config: Config, deps: BotDeps) {
       } catch (error) {
         if (!isDatabaseError(error) || attempt >= 5) throw error;
         ctx.log.warn({ attempt, err: describeError(error) }, 'database error; retrying the update');
-        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+        await sleep(250 * 2 ** attempt);
       }
     }
   });

@@ -11,6 +11,7 @@ import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, 
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { write, type Db } from '../db/client.js';
+import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
 
@@ -33,7 +34,6 @@ export function storeUpdates(db: Db, updates: Update[]): Promise<Update[]> {
 }
 
 const DAY_MS = 24 * 3600_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, options: DurableRunnerOptions) {
   const fetchUpdates = createUpdateFetcher(bot, {

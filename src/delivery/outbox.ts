@@ -7,6 +7,7 @@
 //
 // It knows nothing about what the jobs mean: handlers per kind do that.
 import { isDatabaseError, write, type Db, type Tx } from '../db/client.js';
+import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import { DeliveryError } from './courier.js';
 
@@ -272,5 +273,3 @@ function toJob(row: { id: number; queue: string; kind: string; payload: string; 
 function errorFields(error: unknown) {
   return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -19,6 +19,8 @@ export interface LimiterConfig {
   global: Rate | null;
 }
 
+import { sleep } from '../lib/sleep.js';
+
 export type Target = { kind: 'private'; chatId: number } | { kind: 'group'; chatId: number };
 
 /**
@@ -129,8 +131,4 @@ export class RateLimiter {
     if (this.windows.size < 1000) return;
     for (const [key, w] of this.windows) if (w.idle) this.windows.delete(key);
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

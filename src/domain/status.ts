@@ -8,7 +8,3 @@ export const statusEmoji: Record<TicketStatus, string> = {
 };
 
 export const allStatuses: readonly TicketStatus[] = ['WAITING', 'IN_WORK', 'RESOLVED'];
-
-export function isTicketStatus(value: string): value is TicketStatus {
-  return (allStatuses as readonly string[]).includes(value);
-}

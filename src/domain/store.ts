@@ -80,9 +80,6 @@ export function createStore(db: Queryable) {
       return db.topic.update({ where: { id: topicId }, data: { threadId, name, closed: false } });
     },
 
-    setTopicName(topicId: number, name: string) {
-      return db.topic.update({ where: { id: topicId }, data: { name } });
-    },
 
     setTopicClosed(chatId: number, threadId: number, closed: boolean) {
       return db.topic.updateMany({ where: { chatId: BigInt(chatId), threadId }, data: { closed } });
@@ -189,15 +186,6 @@ export function createStore(db: Queryable) {
       return db.message.findUnique({ where: { userId_topicMessageId: { userId: BigInt(userId), topicMessageId } } });
     },
 
-    async markDelivered(id: number, copyId: number, side: 'topic' | 'user', now: Date) {
-      await db.message.update({
-        where: { id },
-        data: { state: 'DELIVERED', relayedAt: now, ...(side === 'topic' ? { topicMessageId: copyId } : { userChatMessageId: copyId }) },
-      });
-    },
 
-    async markFailed(ids: number[], error: string) {
-      await db.message.updateMany({ where: { id: { in: ids } }, data: { state: 'FAILED', error } });
-    },
   };
 }
