@@ -283,7 +283,8 @@ export function createJobHandlers(desk: Desk): Record<JobKind, JobHandler> {
     desk.logger.warn({ user_id: userId, failure: error.failure, description: error.description }, 'user message not relayed');
     const u = await store.user(userId);
     const t = textsFor(languageOf(u?.languageCode));
-    const reason = error.failure === 'too-long' ? t.tooLong : error.failure === 'rejected' ? t.unsupportedContent : error.description;
+    // Telegram's own wording is English jargon; the user gets a plain reason in their language.
+    const reason = error.failure === 'too-long' ? t.tooLong : error.failure === 'rejected' ? t.unsupportedContent : t.supportUnavailable;
     return {
       record: (tx) => [tx.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } })],
       then: [noticeToUser(userId, t.notDelivered(reason))],

@@ -59,6 +59,18 @@ for (const kind of dbKinds) {
       assert.match(job.lastError ?? '', /no handler/);
     });
 
+    test('when even a re-created topic refuses the message, the user gets a plain notice in their language', async () => {
+      const user = d.tg.createUser({ first_name: 'Петя', language_code: 'ru' });
+      d.tg.userSends(user, { text: 'первое' });
+      const topic = await d.waitForTopicOf(user);
+      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'первое'));
+      d.tg.failWhen((method, p) => method === 'copyMessage' && Number(p.chat_id) === d.group.id, { error_code: 400, description: 'Bad Request: message thread not found' }, 2);
+      d.tg.userSends(user, { text: 'второе' });
+      const notice = await d.tg.waitFor(() => d.botMessagesTo(user).find((m) => text(m)?.startsWith('⚠️')));
+      assert.equal(text(notice), '⚠️ Сообщение не доставлено в поддержку: поддержка временно недоступна. Попробуйте ещё раз или отправьте его по-другому.');
+      await eventually(async () => (await d.app.db.prisma.message.findFirst({ where: { userId: BigInt(user.id), userChatMessageId: { not: null }, state: 'FAILED' } }))?.error?.includes('thread not found'));
+    });
+
     test('the same user message delivered twice by Telegram is relayed once', async () => {
       const user = d.tg.createUser({ first_name: 'Twice', language_code: 'en' });
       const first = d.tg.userSends(user, { text: 'only once please' });
