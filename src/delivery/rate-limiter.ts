@@ -32,9 +32,18 @@ function withMargin(rate: Rate | null): Rate | null {
   return rate && { limit: rate.limit, windowMs: rate.windowMs + Math.max(10, rate.windowMs * 0.01) };
 }
 
+/** While only sends still in flight fill a window, how often to look again. */
+const IN_FLIGHT_POLL_MS = 20;
+
 class Window {
-  /** Times of sends in the window, ascending; all ≤ now. */
+  /** Times at which answered sends were answered, ascending; all ≤ now. */
   private times: number[] = [];
+  /**
+   * Sends started and not yet answered. They count for as long as they are
+   * in flight, however long that is: a send that waited a second on a busy
+   * event loop can reach Telegram just now.
+   */
+  private inFlight = 0;
   blockedUntil = 0;
   private readonly rate: Rate | null;
 
@@ -52,28 +61,26 @@ class Window {
     if (drop) this.times = this.times.slice(drop);
     // A batch larger than the limit (an album) goes into an empty window.
     const mayStay = Math.max(0, limit - count);
-    if (this.times.length <= mayStay) return 0;
-    const mustExpire = this.times[this.times.length - mayStay - 1]!;
-    return Math.max(1, mustExpire + windowMs - now);
+    const mustExpire = this.times.length + this.inFlight - mayStay;
+    if (mustExpire <= 0) return 0;
+    // Sends in flight expire only after their answer: look again shortly.
+    if (mustExpire > this.times.length) return IN_FLIGHT_POLL_MS;
+    return Math.max(1, this.times[mustExpire - 1]! + windowMs - now);
   }
 
-  add(now: number, count: number): void {
-    if (!this.rate) return;
-    for (let i = 0; i < count; i++) this.times.push(now);
+  start(count: number): void {
+    if (this.rate) this.inFlight += count;
   }
 
-  /** The send that started at `from` was answered at `to`. */
-  move(from: number, to: number, count: number): void {
+  /** The sends started earlier were answered at `at`. */
+  answered(at: number, count: number): void {
     if (!this.rate) return;
-    for (let i = 0; i < count; i++) {
-      const at = this.times.indexOf(from);
-      if (at >= 0) this.times.splice(at, 1);
-      this.times.push(to);
-    }
+    this.inFlight -= count;
+    for (let i = 0; i < count; i++) this.times.push(at);
   }
 
   get idle(): boolean {
-    return this.times.length === 0 && this.blockedUntil <= Date.now();
+    return this.times.length === 0 && this.inFlight === 0 && this.blockedUntil <= Date.now();
   }
 }
 
@@ -106,12 +113,12 @@ export class RateLimiter {
       const now = Date.now();
       const wait = Math.max(w.waitMs(now, count), this.all.waitMs(now, count));
       if (wait <= 0) {
-        w.add(now, count);
-        this.all.add(now, count);
+        w.start(count);
+        this.all.start(count);
         return () => {
           const done = Date.now();
-          w.move(now, done, count);
-          this.all.move(now, done, count);
+          w.answered(done, count);
+          this.all.answered(done, count);
           this.forgetIdle();
         };
       }
@@ -119,10 +126,10 @@ export class RateLimiter {
     }
   }
 
-  /** Telegram said 429: nothing goes to this target (or anywhere) for retryAfter seconds. */
-  penalize(target: Target | 'global', retryAfterSeconds: number): void {
+  /** Telegram said 429: nothing goes to this target for retryAfter seconds. */
+  penalize(target: Target, retryAfterSeconds: number): void {
     const until = Date.now() + retryAfterSeconds * 1000;
-    const w = target === 'global' ? this.all : this.windowFor(target);
+    const w = this.windowFor(target);
     w.blockedUntil = Math.max(w.blockedUntil, until);
   }
 

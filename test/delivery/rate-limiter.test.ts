@@ -1,0 +1,60 @@
+// The rate limiter's windows, penalties and in-flight accounting. Only lower
+// bounds on time are asserted (a wait that must happen); "at once" is checked
+// against a window ten times longer, so a slow machine cannot fail it.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RateLimiter } from '../../src/delivery/rate-limiter.js';
+import { sleep } from '../../src/lib/sleep.js';
+
+const group = { kind: 'group', chatId: -100 } as const;
+
+test('a window admits `limit` sends at once, then the next only after the window (counted from the answers)', async () => {
+  const limiter = new RateLimiter({ privateChat: null, group: { limit: 5, windowMs: 2000 }, global: null });
+  const t0 = Date.now();
+  const times: number[] = [];
+  await Promise.all(
+    Array.from({ length: 7 }, async () => {
+      const answered = await limiter.acquire(group);
+      times.push(Date.now() - t0);
+      answered();
+    }),
+  );
+  times.sort((a, b) => a - b);
+  assert.ok(times[4]! < 1500, `first five at once: ${times}`);
+  assert.ok(times[5]! >= 2000, `the sixth waits for the window: ${times}`);
+});
+
+test('a send still in flight counts however long it takes, and the next waits a window from its answer', async () => {
+  // Bug caught: in-flight sends dropped from the window after windowMs, so a
+  // slow send let one more through than Telegram allows (a 429).
+  const limiter = new RateLimiter({ privateChat: null, group: { limit: 1, windowMs: 200 }, global: null });
+  const answered = await limiter.acquire(group);
+  let admitted = false;
+  const next = limiter.acquire(group).then((done) => {
+    admitted = true;
+    return done;
+  });
+  await sleep(600);
+  assert.equal(admitted, false, 'the window is full while the first send is in flight');
+  const answeredAt = Date.now();
+  answered();
+  (await next)();
+  assert.ok(Date.now() - answeredAt >= 200, 'the next send waits a window from the answer');
+});
+
+test('a 429 blocks the target for retry_after, even for calls that take no slot; other targets go on', async () => {
+  const limiter = new RateLimiter({ privateChat: null, group: null, global: null });
+  limiter.penalize(group, 2);
+  const t0 = Date.now();
+  const other = limiter.acquire({ kind: 'private', chatId: 7 }).then(() => Date.now() - t0);
+  const same = limiter.acquire(group, 0).then(() => Date.now() - t0);
+  assert.ok((await other) < 1500, 'another chat is not held up');
+  assert.ok((await same) >= 1950, 'the penalised chat waits out retry_after');
+});
+
+test('an album larger than the limit goes into an empty window', async () => {
+  const limiter = new RateLimiter({ privateChat: { limit: 3, windowMs: 5000 }, group: null, global: null });
+  const t0 = Date.now();
+  (await limiter.acquire({ kind: 'private', chatId: 1 }, 5))();
+  assert.ok(Date.now() - t0 < 4000);
+});
