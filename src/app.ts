@@ -9,12 +9,15 @@ import { createDurableRunner } from './bot/durable-updates.js';
 import { createDb, type Database } from './db/client.js';
 import { createInstanceLock } from './db/instance-lock.js';
 import { migrateDatabase } from './db/migrate.js';
+import { createJobHandlers } from './delivery/jobs/index.js';
+import { GROUP_QUEUE } from './delivery/jobs/notice.js';
 import { Outbox } from './delivery/outbox.js';
 import { RateLimiter } from './delivery/rate-limiter.js';
 import { createTelegramCourier } from './delivery/telegram-courier.js';
-import { createJobHandlers } from './domain/deliveries.js';
+import { createTopicThreads } from './delivery/topic-threads.js';
+import { createStore } from './db/queries/index.js';
+import { alertGroup } from './domain/answers.js';
 import type { Desk } from './domain/desk.js';
-import { createStore } from './domain/store.js';
 import { textsFor } from './i18n/index.js';
 import { sleep } from './lib/sleep.js';
 import type { Logger } from './logger.js';
@@ -24,7 +27,6 @@ export class StartupError extends Error {}
 
 export interface App {
   readonly db: Database;
-  readonly desk: Desk;
   start(): Promise<void>;
   /** Stops polling, lets in-flight work finish (bounded), closes the database. */
   stop(): Promise<void>;
@@ -45,14 +47,18 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const relayApi = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT });
   const limiter = new RateLimiter({ privateChat: config.LIMIT_PRIVATE_CHAT, group: config.LIMIT_GROUP, global: config.LIMIT_GLOBAL });
   const courier = createTelegramCourier({ api: relayApi, supportChatId: config.SUPPORT_CHAT_ID, limiter, logger });
-  const tellGeneral = (text: string) => void relayApi.sendMessage(config.SUPPORT_CHAT_ID, text).catch(() => undefined);
+  const managerTexts = textsFor(config.MANAGER_LANGUAGE);
+  // Through the outbox like every other send; the log has it either way.
+  const tellGeneral = (text: string) =>
+    void alertGroup(desk, text).catch((error: unknown) => logger.error({ err: String(error) }, 'could not queue a notice to General'));
   const outbox = new Outbox(db.prisma, logger, {
-    onFailed: (job) => tellGeneral(textsFor(config.MANAGER_LANGUAGE).internalError(job.id)),
-    heldRetryMs: config.HELD_RETRY_SECONDS * 1000,
-    onHeld: (error) => {
-      // Tell the managers in General if Telegram still lets us; the log has it either way.
-      tellGeneral(textsFor(config.MANAGER_LANGUAGE).deliveryHeld(error.description));
+    onFailed: (job) => {
+      // A notice to General that itself fails would only announce itself again.
+      if (job.queue !== GROUP_QUEUE) tellGeneral(managerTexts.internalError(job.id));
     },
+    heldRetryMs: config.HELD_RETRY_SECONDS * 1000,
+    // It goes out once the bot may post again (or at once, if only topic management was lost).
+    onHeld: (error) => tellGeneral(managerTexts.deliveryHeld(error.description)),
   });
   const desk: Desk = {
     db: db.prisma,
@@ -60,14 +66,16 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     outbox,
     courier,
     supportChatId: config.SUPPORT_CHAT_ID,
-    managerTexts: textsFor(config.MANAGER_LANGUAGE),
+    managerTexts,
     logger,
     now: () => new Date(),
     albumWaitMs: ALBUM_WAIT_MS,
+    greeting: (language) => (language === 'en' ? config.GREETING_EN : config.GREETING_RU) || textsFor(language).greeting,
   };
+  const threads = createTopicThreads(desk);
   // The handlers send what the desk decided; they need the desk, the desk needs the outbox.
-  outbox.setHandlers(createJobHandlers(desk));
-  const bot = createBot(config, { logger, desk });
+  outbox.setHandlers(createJobHandlers({ desk, topics: threads }));
+  const bot = createBot(config, { logger, desk, threads });
   const updates = createDurableRunner(bot, db.prisma, logger, { allowedUpdates: ALLOWED_UPDATES, concurrency: 64 });
   const lock = createInstanceLock(config.DATABASE_URL);
   let waitingLogged = false;
@@ -76,7 +84,6 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
 
   return {
     db,
-    desk,
     async start() {
       // Before anything is sent or polled: one instance per database.
       while (!(await lock.tryAcquire())) {

@@ -10,6 +10,12 @@ export interface DeskFlavor {
   config: Config;
   /** A child of the root logger carrying this update's id. */
   log: Logger;
+  /**
+   * The user whose conversation this update belongs to: the private chat's
+   * user, or the owner of the support topic it happened in. Updates of one
+   * conversation are handled one at a time, in order, whichever side sent them.
+   */
+  conversationUserId: number | undefined;
 }
 
 export type Context = BaseContext & DeskFlavor;

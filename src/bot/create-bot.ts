@@ -1,19 +1,20 @@
 // Builds the grammY bot: context, ordering, the chat gate and the features,
 // registered in one place. It does not start polling (see app.ts).
-import { sequentialize } from '@grammyjs/runner';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.js';
-import { isDatabaseError } from '../db/client.js';
+import { isTransientDbError } from '../db/errors.js';
+import type { TopicThreads } from '../delivery/topic-threads.js';
 import type { Desk } from '../domain/desk.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
+import { findConversation, oneTurnPerConversation } from './conversation.js';
 import { edits } from './features/edits.js';
 import { greeting } from './features/greeting.js';
-import { membership } from './features/membership.js';
 import { managerReplies } from './features/manager-replies.js';
+import { membership } from './features/membership.js';
 import { ticketStatus } from './features/ticket-status.js';
 import { topicEvents } from './features/topic-events.js';
 import { unhandled } from './features/unhandled.js';
@@ -22,18 +23,24 @@ import { userMessages } from './features/user-messages.js';
 export interface BotDeps {
   logger: Logger;
   desk: Desk;
+  threads: Pick<TopicThreads, 'userOfThread'>;
   botInfo?: UserFromGetMe;
 }
+
+/** Attempts of an update whose database keeps failing, inside its conversation's turn. */
+const DB_ATTEMPTS = 5;
 
 export function createBot(config: Config, deps: BotDeps) {
   const bot = new Bot<Context>(config.BOT_TOKEN, {
     client: { apiRoot: config.TELEGRAM_API_ROOT },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
-  // The relay's messages go through the outbox, which paces them; what the
-  // features answer directly (callback answers, short command replies) only
-  // needs 429s obeyed and brief network trouble retried.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: Infinity, rethrowHttpErrors: false }));
+  // Every message the bot sends goes through the outbox, which paces it and
+  // waits out 429s in its queue. What is left here is answering button
+  // presses, which Telegram does not count as messages: a short flood wait is
+  // obeyed, a long one is not worth holding the conversation's turn for (the
+  // press then just shows no answer).
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5, rethrowHttpErrors: false }));
   const desk = deps.desk;
 
   bot.use(async (ctx, next) => {
@@ -49,36 +56,32 @@ export function createBot(config: Config, deps: BotDeps) {
     return !chat || (chat.type !== 'private' && chat.id !== config.SUPPORT_CHAT_ID);
   });
 
-  // Updates of one conversation are handled in order: a user's messages by
-  // the private chat, managers' by the topic. Others run concurrently.
-  bot.use(
-    sequentialize((ctx: Context) => {
-      const chat = ctx.chat;
-      if (chat?.type === 'private') return `user:${chat.id}`;
-      const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
-      return thread === undefined ? undefined : `topic:${thread}`;
-    }),
-  );
+  // Updates of one conversation (a user's chat and their topic) are handled
+  // in order, one at a time; others run concurrently.
+  bot.use(findConversation(deps.threads));
+  bot.use(oneTurnPerConversation);
 
-  // The database failing (a lost connection, a lock timeout) is retried here,
-  // inside the conversation's turn, so nothing overtakes the update; a
-  // decision is one transaction, so a retry starts from a clean state. If it
-  // keeps failing, the update stays in the inbox for the next start.
+  // The database failing for a while (a lost connection, a lock timeout) is
+  // retried here, inside the conversation's turn, so nothing overtakes the
+  // update; a decision is one transaction, so a retry starts from a clean
+  // state. If it keeps failing, the update stays in the inbox for later.
   bot.use(async (ctx, next) => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await next();
       } catch (error) {
-        if (!isDatabaseError(error) || attempt >= 5) throw error;
-        ctx.log.warn({ attempt, err: describeError(error) }, 'database error; retrying the update');
+        if (!isTransientDbError(error) || attempt >= DB_ATTEMPTS) throw error;
+        ctx.log.warn({ attempt, err: describeError(error) }, 'database unavailable; retrying the update');
         await sleep(250 * 2 ** attempt);
       }
     }
   });
 
+  // Any other failure is a bug in handling this one update: logged, and the
+  // update counts as handled, so it never blocks its conversation or a restart.
   const features = bot.errorBoundary((err) => {
-    if (isDatabaseError(err.error)) throw err.error;
-    err.ctx.log.error({ err: describeError(err.error) }, 'feature failed');
+    if (isTransientDbError(err.error)) throw err.error;
+    err.ctx.log.error({ err: describeError(err.error) }, 'feature failed; the update is skipped');
   });
   features.use(greeting, ticketStatus, topicEvents, membership, edits, managerReplies, userMessages, unhandled);
 

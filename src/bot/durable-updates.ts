@@ -8,9 +8,11 @@
 // Built from the runner's own parts (its fetcher with retries, source,
 // concurrent sink), so only the persistence step is ours.
 import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, type RunnerHandle } from '@grammyjs/runner';
-import type { Bot } from 'grammy';
+import { BotError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { write, type Db } from '../db/client.js';
+import { isTransientDbError } from '../db/errors.js';
+import { inboxQueries } from '../db/queries/inbox.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
@@ -24,13 +26,7 @@ export interface DurableRunnerOptions {
 /** Stores new updates; returns only those not stored before (Telegram re-sends unconfirmed ones). */
 export function storeUpdates(db: Db, updates: Update[]): Promise<Update[]> {
   if (updates.length === 0) return Promise.resolve([]);
-  return write(db, async (tx) => {
-    const ids = updates.map((u) => BigInt(u.update_id));
-    const known = new Set((await tx.inboxUpdate.findMany({ where: { updateId: { in: ids } }, select: { updateId: true } })).map((r) => r.updateId));
-    const fresh = updates.filter((u) => !known.has(BigInt(u.update_id)));
-    if (fresh.length) await tx.inboxUpdate.createMany({ data: fresh.map((u) => ({ updateId: BigInt(u.update_id), payload: JSON.stringify(u) })) });
-    return fresh;
-  });
+  return write(db, (tx) => inboxQueries(tx).storeUpdates(updates));
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -54,7 +50,7 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
     handled = [];
     if (ids.length === 0) return flushing;
     flushing = flushing.then(() =>
-      write(db, (tx) => tx.inboxUpdate.updateMany({ where: { updateId: { in: ids } }, data: { handledAt: new Date() } })).then(
+      write(db, (tx) => inboxQueries(tx).markHandled(ids, new Date())).then(
         () => undefined,
         (e: unknown) => logger.error({ updates: ids.length, err: String(e) }, 'could not mark updates handled'),
       ),
@@ -67,18 +63,28 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
   let active = 0;
   let idleWaiters: Array<() => void> = [];
 
+  function markHandled(update: Update): void {
+    handled.push(BigInt(update.update_id));
+    if (handled.length >= 200) void flush();
+    else flushTimer ??= setTimeout(() => void flush(), 100);
+  }
+
   async function handle(update: Update): Promise<void> {
     active++;
     try {
       await bot.handleUpdate(update);
-      handled.push(BigInt(update.update_id));
-      if (handled.length >= 200) void flush();
-      else flushTimer ??= setTimeout(() => void flush(), 100);
+      markHandled(update);
     } catch (error) {
-      // Left unhandled in the inbox: it is handled again at the next start.
-      // (Features' own failures are caught by their error boundary; what
-      // arrives here is the database failing beyond its retries.)
-      logger.error({ update_id: update.update_id, err: error instanceof Error ? error.message : String(error) }, 'update not handled; it will be retried at the next start');
+      const cause = error instanceof BotError ? error.error : error;
+      if (isTransientDbError(cause)) {
+        // The database failed beyond the retries: left unhandled in the inbox,
+        // it is handled again at the next start.
+        logger.error({ update_id: update.update_id, err: errorMessage(cause) }, 'update not handled (database unavailable); it will be retried at the next start');
+      } else {
+        // A bug: handling it again would fail again, and block every start.
+        logger.error({ update_id: update.update_id, err: errorMessage(cause) }, 'update failed; skipped');
+        markHandled(update);
+      }
     } finally {
       active--;
       if (active === 0) for (const w of idleWaiters.splice(0)) w();
@@ -87,14 +93,14 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
 
   let pruneTimer: NodeJS.Timeout | undefined;
   const prune = () =>
-    write(db, (tx) => tx.inboxUpdate.deleteMany({ where: { handledAt: { lt: new Date(Date.now() - DAY_MS) } } })).catch((e: unknown) =>
+    write(db, (tx) => inboxQueries(tx).pruneHandled(new Date(Date.now() - DAY_MS))).catch((e: unknown) =>
       logger.warn({ err: String(e) }, 'could not prune the inbox'),
     );
 
   return {
     /** Handles, in order, what was stored but not handled before the last stop or crash. */
     async replay(): Promise<number> {
-      const rows = await db.inboxUpdate.findMany({ where: { handledAt: null }, orderBy: { updateId: 'asc' } });
+      const rows = await inboxQueries(db).unhandledUpdates();
       for (const row of rows) await handle(JSON.parse(row.payload) as Update);
       await flush();
       // Handled updates are kept a day, to recognise one Telegram sends again; they hold message texts, so no longer.
@@ -151,4 +157,8 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
       await flush();
     },
   };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -6,8 +6,9 @@
 // be sent twice is one Telegram accepted in the instant before the crash.
 //
 // It knows nothing about what the jobs mean: handlers per kind do that.
-import { isDatabaseError, write, type Db, type Tx } from '../db/client.js';
-import { sleep } from '../lib/sleep.js';
+import { write, type Db, type Tx } from '../db/client.js';
+import { isTransientDbError } from '../db/errors.js';
+import { outboxQueries } from '../db/queries/outbox.js';
 import type { Logger } from '../logger.js';
 import { DeliveryError } from './courier.js';
 
@@ -69,6 +70,8 @@ export class Outbox {
   private readonly heldJobs = new Set<number>();
 
   private handlers: Record<string, JobHandler> = {};
+  /** Outcomes of jobs Telegram accepted but whose recording failed: only the recording is retried. */
+  private readonly unrecorded = new Map<number, JobOutcome>();
 
   constructor(
     private readonly db: Db,
@@ -86,7 +89,8 @@ export class Outbox {
   /** Writes jobs inside the caller's transaction; hand the result to `accept` after commit. */
   async add(tx: Tx, jobs: NewJob[]): Promise<Job[]> {
     const rows: Job[] = [];
-    for (const j of jobs) rows.push(toJob(await tx.outboxJob.create({ data: rowOf(j) })));
+    const q = outboxQueries(tx);
+    for (const j of jobs) rows.push(toJob(await q.addJob(rowOf(j))));
     return rows;
   }
 
@@ -96,7 +100,7 @@ export class Outbox {
       const q = this.queueOf(job.queue);
       if (job.coalesceKey && q.jobs.some((j, i) => j.coalesceKey === job.coalesceKey && !(i === 0 && q.busy))) {
         // An earlier job of the same kind has not started: it will read the latest state when it runs.
-        void write(this.db, (tx) => tx.outboxJob.deleteMany({ where: { id: job.id } })).catch((e: unknown) =>
+        void write(this.db, (tx) => outboxQueries(tx).removeJob(job.id)).catch((e: unknown) =>
           this.logger.error({ err: String(e) }, 'outbox: coalesce failed'),
         );
         continue;
@@ -107,9 +111,14 @@ export class Outbox {
     this.pump();
   }
 
+  /** Queues jobs that belong to no decision (a notice to General): written, then taken in. */
+  async enqueue(jobs: NewJob[]): Promise<void> {
+    this.accept(await write(this.db, (tx) => this.add(tx, jobs)));
+  }
+
   /** Loads what was pending before a restart, and starts sending. */
   async start(): Promise<void> {
-    const pending = await this.db.outboxJob.findMany({ where: { state: 'PENDING' }, orderBy: { id: 'asc' } });
+    const pending = await outboxQueries(this.db).pendingJobs();
     this.running = true;
     if (pending.length) this.logger.info({ jobs: pending.length }, 'outbox: resuming');
     this.accept(pending.map(toJob));
@@ -184,56 +193,56 @@ export class Outbox {
   }
 
   private async run(name: string, q: QueueState, job: Job): Promise<void> {
-    const handler = this.handlers[job.kind];
-    try {
-      if (!handler) throw new Error(`no handler for outbox job kind ${job.kind}`);
-      const outcome = await handler(job);
-      // Telegram has accepted it: record the result, remove the job, add its
-      // follow-ups, in one transaction. If the database fails now, retry the
-      // recording, never the send.
-      const followUps = await this.record(job, outcome);
-      q.jobs.shift();
-      if (followUps.length) this.accept(followUps);
-      if (this.heldJobs.delete(job.id) && this.held) {
-        this.held = false;
-        this.logger.info('outbox: the support chat accepts messages again');
-      }
-    } catch (error) {
-      if (error instanceof DeliveryError && error.transient) {
-        await this.retryLater(q, job, error);
-        return;
-      }
-      if (isDatabaseError(error)) {
-        await this.retryLater(q, job, new DeliveryError('unavailable', `database: ${(error as Error).message.slice(0, 300)}`));
-        return;
-      }
-      // A bug or an unexpected refusal: keep the row (FAILED) for a person to see, and move on.
-      this.logger.error({ job_id: job.id, kind: job.kind, queue: name, err: errorFields(error) }, 'outbox: job failed');
-      this.options.onFailed?.(job, error);
-      q.jobs.shift();
-      await write(this.db, (tx) =>
-        tx.outboxJob.update({ where: { id: job.id }, data: { state: 'FAILED', attempts: { increment: 1 }, lastError: String((error as Error)?.message ?? error).slice(0, 1000) } }),
-      ).catch(() => undefined);
-    }
-  }
-
-  private async record(job: Job, outcome: JobOutcome): Promise<Job[]> {
-    for (let attempt = 1; ; attempt++) {
+    // A job Telegram already accepted, whose result could not be recorded:
+    // record it again, never send it again.
+    let outcome = this.unrecorded.get(job.id);
+    if (!this.unrecorded.has(job.id)) {
+      const handler = this.handlers[job.kind];
       try {
-        return await write(this.db, async (tx) => {
-          if (outcome?.record) await Promise.all(outcome.record(tx));
-          await tx.outboxJob.deleteMany({ where: { id: job.id } });
-          return this.add(tx, outcome?.then ?? []);
-        });
+        if (!handler) throw new Error(`no handler for outbox job kind ${job.kind}`);
+        outcome = await handler(job);
       } catch (error) {
-        if (attempt >= 8) throw error;
-        this.logger.error({ job_id: job.id, attempt, err: String(error) }, 'outbox: could not record a delivery; retrying');
-        await sleep(Math.min(30_000, 250 * 2 ** attempt));
+        if (error instanceof DeliveryError && error.transient) return this.retryLater(job, error);
+        if (isTransientDbError(error)) return this.retryLater(job, new DeliveryError('unavailable', `database: ${errorMessage(error)}`));
+        return this.fail(q, job, error);
       }
+    }
+    // Telegram has accepted it: record the result, remove the job, add its
+    // follow-ups, in one transaction.
+    let followUps: Job[];
+    try {
+      followUps = await write(this.db, async (tx) => {
+        if (outcome?.record) await Promise.all(outcome.record(tx));
+        await outboxQueries(tx).removeJob(job.id);
+        return this.add(tx, outcome?.then ?? []);
+      });
+    } catch (error) {
+      if (!isTransientDbError(error)) return this.fail(q, job, error);
+      this.unrecorded.set(job.id, outcome);
+      this.logger.error({ job_id: job.id, err: errorMessage(error) }, 'outbox: could not record a delivery; will record it again (it is not sent again)');
+      return this.retryLater(job, new DeliveryError('unavailable', `database: ${errorMessage(error)}`));
+    }
+    this.unrecorded.delete(job.id);
+    q.jobs.shift();
+    if (followUps.length) this.accept(followUps);
+    if (this.heldJobs.delete(job.id) && this.held) {
+      this.held = false;
+      this.logger.info('outbox: the support chat accepts messages again');
     }
   }
 
-  private async retryLater(q: QueueState, job: Job, error: DeliveryError): Promise<void> {
+  /** A bug or an unexpected refusal: keep the row (FAILED) for a person to see, tell them, and move on. */
+  private async fail(q: QueueState, job: Job, error: unknown): Promise<void> {
+    this.logger.error({ job_id: job.id, kind: job.kind, queue: job.queue, err: errorFields(error) }, 'outbox: job failed');
+    q.jobs.shift();
+    this.unrecorded.delete(job.id);
+    await write(this.db, (tx) => outboxQueries(tx).failJob(job.id, errorMessage(error))).catch(
+      (e: unknown) => this.logger.error({ job_id: job.id, err: errorMessage(e) }, 'outbox: could not mark a job failed'),
+    );
+    this.options.onFailed?.(job, error);
+  }
+
+  private async retryLater(job: Job, error: DeliveryError): Promise<void> {
     job.attempts++;
     // Network trouble and 5xx: 1 s doubling to a minute. Lost rights: every heldRetryMs (a minute) until fixed.
     const heldRetryMs = this.options.heldRetryMs ?? 60_000;
@@ -249,10 +258,7 @@ export class Outbox {
     } else {
       this.logger.warn({ job_id: job.id, kind: job.kind, attempts: job.attempts, retry_in_ms: delay, description: error.description }, 'outbox: will retry');
     }
-    await write(this.db, (tx) =>
-      tx.outboxJob.update({ where: { id: job.id }, data: { attempts: job.attempts, nextAttemptAt: job.nextAttemptAt, lastError: error.description.slice(0, 1000) } }),
-    ).catch(() => undefined);
-    void q;
+    await write(this.db, (tx) => outboxQueries(tx).rescheduleJob(job.id, job.attempts, job.nextAttemptAt, error.description)).catch(() => undefined);
   }
 }
 
@@ -267,7 +273,20 @@ function rowOf(j: NewJob) {
 }
 
 function toJob(row: { id: number; queue: string; kind: string; payload: string; coalesceKey: string | null; attempts: number; nextAttemptAt: Date }): Job {
-  return { id: row.id, queue: row.queue, kind: row.kind, payload: JSON.parse(row.payload), coalesceKey: row.coalesceKey, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt };
+  return { id: row.id, queue: row.queue, kind: row.kind, payload: parsePayload(row.payload), coalesceKey: row.coalesceKey, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt };
+}
+
+/** A payload that is not JSON reaches its handler as a string, which the handler's schema refuses (the job fails, visibly). */
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function errorFields(error: unknown) {

@@ -1,11 +1,12 @@
 // The ticket card: the bot's first message for each ticket in a topic. It
-// tells managers who the user is and carries the status buttons. Names are
-// user input, so everything user-supplied is HTML-escaped.
-import type { InlineKeyboardMarkup } from 'grammy/types';
+// tells managers who the user is, the ticket and its status (the buttons are
+// the bot layer's, see bot/keyboards/ticket-card.ts). Names are user input, so
+// everything user-supplied is HTML-escaped.
 import type { Texts } from '../i18n/index.js';
 import { escapeHtml } from '../lib/html.js';
 import { displayName, fullName } from './people.js';
-import { allStatuses, type TicketStatus } from './status.js';
+import type { Desk } from './desk.js';
+import type { TicketStatus } from './status.js';
 
 export interface CardUser {
   id: bigint;
@@ -30,7 +31,7 @@ export interface CardInput {
   topicLost?: boolean;
 }
 
-export function renderCard(t: Texts, c: CardInput): { html: string; keyboard: InlineKeyboardMarkup } {
+export function renderCard(t: Texts, c: CardInput): string {
   const u = c.user;
   const name = escapeHtml(fullName({ first_name: u.firstName, last_name: u.lastName }));
   const lines = [
@@ -44,33 +45,25 @@ export function renderCard(t: Texts, c: CardInput): { html: string; keyboard: In
     lines.push(`<i>${t.card.changedBy(t.statusName[c.lastChange.to], who, formatTime(c.lastChange.at))}</i>`);
   }
   if (c.topicLost) lines.push('', t.card.topicLost);
-  return { html: lines.join('\n'), keyboard: statusKeyboard(t, c.ticketId, c.status) };
-}
-
-/** Buttons for every status but the current one. */
-export function statusKeyboard(t: Texts, ticketId: number, current: TicketStatus): InlineKeyboardMarkup {
-  return {
-    inline_keyboard: [
-      allStatuses
-        .filter((s) => s !== current)
-        .map((s) => ({ text: t.button[s], callback_data: statusCallbackData(ticketId, s) })),
-    ],
-  };
-}
-
-const CALLBACK_PREFIX = 'status';
-
-export function statusCallbackData(ticketId: number, status: TicketStatus): string {
-  return `${CALLBACK_PREFIX}:${ticketId}:${status}`;
-}
-
-export function parseStatusCallback(data: string): { ticketId: number; status: TicketStatus } | undefined {
-  const m = /^status:(\d+):(WAITING|IN_WORK|RESOLVED)$/.exec(data);
-  if (!m) return undefined;
-  return { ticketId: Number(m[1]), status: m[2] as TicketStatus };
+  return lines.join('\n');
 }
 
 /** UTC, so every manager reads the same time whatever the server's zone. */
 function formatTime(at: Date): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Reads what the card of a ticket shows now. */
+export async function cardInput(desk: Pick<Desk, 'store'>, ticketId: number, opts: { topicLost?: boolean } = {}): Promise<CardInput> {
+  const ticket = await desk.store.ticket(ticketId);
+  if (!ticket) throw new Error(`ticket ${ticketId} vanished`);
+  const [earlier, last] = await Promise.all([desk.store.countTicketsBefore(Number(ticket.userId), ticketId), desk.store.lastStatusChange(ticketId)]);
+  return {
+    ticketId,
+    status: ticket.status,
+    user: ticket.user,
+    earlierTickets: earlier,
+    lastChange: last ? { to: last.to, actor: last.actor, at: last.at } : null,
+    ...(opts.topicLost ? { topicLost: true } : {}),
+  };
 }

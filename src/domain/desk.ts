@@ -6,9 +6,10 @@
 import { write, type Db } from '../db/client.js';
 import type { Courier } from '../delivery/courier.js';
 import type { NewJob, Outbox } from '../delivery/outbox.js';
-import type { Texts } from '../i18n/index.js';
+import type { Language, Texts } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { createStore, type Store } from './store.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { createStore, type Store } from '../db/queries/index.js';
 
 export interface Desk {
   db: Db;
@@ -23,6 +24,8 @@ export interface Desk {
   now: () => Date;
   /** How long the first item of an album waits for the others before it is sent. */
   albumWaitMs: number;
+  /** The /start greeting in a language (the admin's own text, or the built-in one). */
+  greeting: (language: Language) => string;
 }
 
 /** The send queues: everything into one user's topic, and everything to one user, each in order. */
@@ -48,7 +51,7 @@ export async function decide<T>(desk: Desk, fn: (store: Store, send: (job: NewJo
     } catch (error) {
       // Two decisions created the same row at once (a manager's first two
       // replies in two topics, say): the second sees the first's row on retry.
-      if (attempt < 3 && (error as { code?: string })?.code === 'P2002') continue;
+      if (attempt < 3 && isUniqueViolation(error)) continue;
       throw error;
     }
   }

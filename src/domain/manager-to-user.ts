@@ -1,14 +1,17 @@
 // A manager's reply travels from the user's topic to the user. This is the
 // decision: record who answered and when, move a waiting ticket into work
 // (📝), and queue the copy in the user's outbox queue, in one transaction.
-// deliveries.ts sends it (and tells the managers if it cannot).
+// delivery/jobs/copy-to-user.ts sends it (and tells the managers if it cannot).
 import { decide, topicQueue, userQueue, type Desk } from './desk.js';
-import { job } from './deliveries.js';
+import { copyToUser } from '../delivery/jobs/copy-to-user.js';
+import { refreshCard } from '../delivery/jobs/refresh-card.js';
+import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
 import type { Person } from './people.js';
 
 export interface ManagerReply {
   manager: Person;
-  threadId: number;
+  /** Whose topic the reply was written in. */
+  userId: number;
   messageId: number;
   sentAt: Date;
   kind: string;
@@ -17,12 +20,10 @@ export interface ManagerReply {
   replyToMessageId?: number | undefined;
 }
 
-export type ManagerRelayOutcome = { outcome: 'queued'; messageId: number } | { outcome: 'duplicate' } | { outcome: 'not-a-user-topic' };
+export type ManagerRelayOutcome = { outcome: 'queued'; messageId: number } | { outcome: 'duplicate' };
 
-export async function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<ManagerRelayOutcome> {
-  const topic = await desk.store.topicByThread(desk.supportChatId, reply.threadId);
-  if (!topic) return { outcome: 'not-a-user-topic' };
-  const userId = Number(topic.userId);
+export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<ManagerRelayOutcome> {
+  const userId = reply.userId;
   return decide(desk, async (store, send, retry) => {
     // As for users' messages: a re-sent update fails on the unique key, and the retry finds the row.
     if (retry && (await store.messageInTopic(userId, reply.messageId))) return { outcome: 'duplicate' } as const;
@@ -42,15 +43,15 @@ export async function relayManagerReply(desk: Desk, reply: ManagerReply): Promis
       replyToSourceId: reply.replyToMessageId,
     });
     send(
-      job('copyToUser', userQueue(userId), { messageId: message.id }, reply.mediaGroupId
+      copyToUser.make(userQueue(userId), { messageId: message.id }, reply.mediaGroupId
         ? { coalesceKey: `album:out:${userId}:${reply.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) }
         : {}),
     );
     if (ticket) {
       await store.markFirstResponse(ticket.id, reply.manager.id, now);
       if (ticket.status === 'WAITING' && (await store.changeStatus(ticket.id, 'WAITING', 'IN_WORK', reply.manager.id, now))) {
-        send(job('syncTopicName', topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
-        send(job('refreshCard', topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
+        send(syncTopicName.make(topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
+        send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
       }
     }
     return { outcome: 'queued', messageId: message.id } as const;

@@ -3,7 +3,7 @@
 // notice in the topic, so nobody writes into the void), and a manager closing
 // or reopening a topic (a closed topic is reopened before the next message).
 import { decide, type Desk } from './desk.js';
-import { noticeToTopic } from './deliveries.js';
+import { noticeToTopic } from '../delivery/jobs/notice.js';
 
 export function userBlockedBot(desk: Desk, userId: number, blocked: boolean): Promise<void> {
   return decide(desk, async (store, send) => {

@@ -4,13 +4,13 @@
 // bot about every topic it creates (the forum_topic_created message): any
 // topic of ours that no user's row claims is checked and removed.
 import { decide, type Desk } from './desk.js';
-import { job } from './deliveries.js';
+import { checkOrphanTopic } from '../delivery/jobs/check-orphan-topic.js';
 
 export const ORPHAN_QUEUE = 'orphan-topics';
 
 export function topicCreatedByBot(desk: Desk, threadId: number): Promise<void> {
   return decide(desk, async (store, send) => {
     if (await store.topicByThread(desk.supportChatId, threadId)) return;
-    send(job('checkOrphanTopic', ORPHAN_QUEUE, { threadId }, { notBefore: new Date(desk.now().getTime() + 1000) }));
+    send(checkOrphanTopic.make(ORPHAN_QUEUE, { threadId }, { notBefore: new Date(desk.now().getTime() + 1000) }));
   });
 }

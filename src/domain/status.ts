@@ -7,4 +7,4 @@ export const statusEmoji: Record<TicketStatus, string> = {
   RESOLVED: '🏁',
 };
 
-export const allStatuses: readonly TicketStatus[] = ['WAITING', 'IN_WORK', 'RESOLVED'];
+export const allStatuses = ['WAITING', 'IN_WORK', 'RESOLVED'] as const satisfies readonly TicketStatus[];

@@ -1,9 +1,15 @@
 // A user's message travels to their topic. This is the decision: record the
 // user, the message and the ticket, and queue what must be sent (topic
 // creation, card, the copy, the ❗️ name) in the topic's outbox queue, all
-// in one transaction. deliveries.ts sends it.
+// in one transaction. delivery/jobs/copy-to-topic.ts sends it.
 import { decide, topicQueue, type Desk } from './desk.js';
-import { job, noticeToTopic } from './deliveries.js';
+import { copyToTopic } from '../delivery/jobs/copy-to-topic.js';
+import { noticeToTopic } from '../delivery/jobs/notice.js';
+import { openTopic } from '../delivery/jobs/open-topic.js';
+import { postCard } from '../delivery/jobs/post-card.js';
+import { refreshCard } from '../delivery/jobs/refresh-card.js';
+import { reopenTopic } from '../delivery/jobs/reopen-topic.js';
+import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
 import { topicName, type Person } from './people.js';
 
 export interface IncomingUserMessage {
@@ -36,11 +42,11 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     const newTopic = !topic;
     if (!topic) {
       topic = await store.createTopic(userId, desk.supportChatId);
-      send(job('openTopic', queue, { userId }));
+      send(openTopic.make(queue, { userId }));
     } else if (topic.closed && topic.threadId !== null) {
       // Managers would never see a message in a closed topic.
       await store.setTopicClosed(desk.supportChatId, topic.threadId, false);
-      send(job('reopenTopic', queue, { userId }));
+      send(reopenTopic.make(queue, { userId }));
     }
 
     let ticket = found?.tickets[0] ?? null;
@@ -53,16 +59,16 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     const newTicket = !ticket || ticket.status === 'RESOLVED';
     if (!ticket || ticket.status === 'RESOLVED') {
       ticket = await store.openTicket(userId, topic.id, now);
-      send(job('postCard', queue, { ticketId: ticket.id }));
+      send(postCard.make(queue, { ticketId: ticket.id }));
     } else if (statusChanged) {
-      send(job('refreshCard', queue, { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
+      send(refreshCard.make(queue, { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
     }
     // A new topic is created with the right name. Otherwise rename when the
     // status changed (a rename already queued may carry the old one) or the
     // user renamed themselves; the job reads the state when it runs, so a
     // burst costs one rename.
     if (!newTopic && (statusChanged || newTicket || topicName('WAITING', msg.from) !== topic.name)) {
-      send(job('syncTopicName', queue, { userId }, { coalesceKey: `name:${userId}` }));
+      send(syncTopicName.make(queue, { userId }, { coalesceKey: `name:${userId}` }));
     }
     // A user who writes has evidently unblocked the bot.
     if (user.blocked && (await store.setUserBlocked(userId, false))) send(noticeToTopic(userId, desk.managerTexts.userIsBack));
@@ -79,7 +85,7 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
       replyToSourceId: msg.replyToMessageId,
     });
     send(
-      job('copyToTopic', queue, { messageId: message.id }, msg.mediaGroupId
+      copyToTopic.make(queue, { messageId: message.id }, msg.mediaGroupId
         ? // The album's other items arrive as separate updates: wait a moment, then send them all as one album.
           { coalesceKey: `album:${userId}:${msg.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) }
         : {}),

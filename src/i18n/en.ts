@@ -19,6 +19,7 @@ export const en: Texts = {
   statusChanged: (s) => `Status: ${s}`,
   statusUnchanged: (s) => `Already ${s}`,
   oldTicket: 'This is an old ticket. Use the latest card.',
+  buttonOutdated: 'This button is outdated or not for you.',
   unknownTicket: 'Ticket not found.',
   notInTopic: 'This command works only inside a user\'s topic.',
   commandsNotRelayed: 'Commands are not sent to the user. Available: /close — mark as resolved.',

@@ -19,6 +19,7 @@ export const ru: Texts = {
   statusChanged: (s) => `Статус: ${s}`,
   statusUnchanged: (s) => `Уже ${s}`,
   oldTicket: 'Это старое обращение. Используйте карточку последнего.',
+  buttonOutdated: 'Эта кнопка устарела или не для вас.',
   unknownTicket: 'Обращение не найдено.',
   notInTopic: 'Эта команда работает только в топике пользователя.',
   commandsNotRelayed: 'Команды не отправляются пользователю. Доступно: /close — отметить решённым.',

@@ -29,6 +29,8 @@ export interface Texts {
   statusUnchanged: (status: string) => string;
   oldTicket: string;
   unknownTicket: string;
+  /** A button press that cannot be acted on: forged, outdated, or outside a user's topic. */
+  buttonOutdated: string;
   notInTopic: string;
   commandsNotRelayed: string;
   replyNotDelivered: (reason: string) => string;

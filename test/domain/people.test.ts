@@ -12,7 +12,7 @@ test('a topic name is the status, the name and @username, whitespace collapsed, 
 });
 
 test('the card escapes what users typed', () => {
-  const { html } = renderCard(en, {
+  const html = renderCard(en, {
     ticketId: 3,
     status: 'WAITING',
     user: { id: 5n, firstName: '<b>&Co</b>', lastName: null, username: null, languageCode: 'en' },

@@ -4,18 +4,19 @@ import type { Message } from 'grammy/types';
 import type { EditedContent } from '../../delivery/courier.js';
 import { relayEdit } from '../../domain/edits.js';
 import type { Context } from '../context.js';
+import { isManagerInUserTopic } from '../filters/manager-in-user-topic.js';
 
 export const edits = new Composer<Context>();
 
-edits.on('edited_message', async (ctx) => {
-  const message = ctx.editedMessage;
-  const content = editedContent(message);
-  if (!content) return; // e.g. a live location moving: nothing a person re-wrote
-  if (ctx.chat.type === 'private') {
-    await relayEdit(ctx.desk, { side: 'user', userId: ctx.chat.id, messageId: message.message_id, content });
-  } else if (ctx.chat.id === ctx.config.SUPPORT_CHAT_ID && message.is_topic_message && message.message_thread_id !== undefined) {
-    await relayEdit(ctx.desk, { side: 'topic', threadId: message.message_thread_id, messageId: message.message_id, content });
-  }
+edits.chatType('private').on('edited_message', async (ctx) => {
+  const content = editedContent(ctx.editedMessage);
+  // No content: e.g. a live location moving, nothing a person re-wrote.
+  if (content) await relayEdit(ctx.desk, { side: 'user', userId: ctx.chat.id, messageId: ctx.editedMessage.message_id, content });
+});
+
+edits.on('edited_message').filter(isManagerInUserTopic, async (ctx) => {
+  const content = editedContent(ctx.editedMessage);
+  if (content) await relayEdit(ctx.desk, { side: 'topic', userId: ctx.conversationUserId, messageId: ctx.editedMessage.message_id, content });
 });
 
 function editedContent(m: Message): EditedContent | undefined {

@@ -2,18 +2,12 @@
 // no topic: a ticket starts only with a real message (this also keeps spam
 // bots that only press Start from flooding the supergroup with topics).
 import { Composer } from 'grammy';
-import type { Config } from '../../config.js';
-import { languageOf, textsFor } from '../../i18n/index.js';
+import { greetUser } from '../../domain/answers.js';
+import { languageOf } from '../../i18n/index.js';
 import type { Context } from '../context.js';
 
 export const greeting = new Composer<Context>();
 
 greeting.chatType('private').command('start', async (ctx) => {
-  const language = languageOf(ctx.from.language_code);
-  await ctx.reply(greetingText(ctx.config, language));
+  await greetUser(ctx.desk, ctx.from.id, languageOf(ctx.from.language_code));
 });
-
-export function greetingText(config: Config, language: 'ru' | 'en'): string {
-  const custom = language === 'en' ? config.GREETING_EN : config.GREETING_RU;
-  return custom || textsFor(language).greeting;
-}

@@ -3,29 +3,25 @@
 // topic, not service messages, not other bots, and never commands.
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
+import { answerManager } from '../../domain/answers.js';
 import { relayManagerReply } from '../../domain/manager-to-user.js';
 import type { Context } from '../context.js';
+import { isManagerInUserTopic } from '../filters/manager-in-user-topic.js';
 import { isCommand, isServiceMessage, messageKind } from '../message-kind.js';
 
 export const managerReplies = new Composer<Context>();
 
-managerReplies.on('message', async (ctx, next) => {
+managerReplies.on('message').filter(isManagerInUserTopic, async (ctx, next) => {
   const message = ctx.message;
-  if (ctx.chat.id !== ctx.config.SUPPORT_CHAT_ID) return next();
-  // Decide on is_topic_message, never on message_thread_id alone (see docs).
-  if (!message.is_topic_message || message.message_thread_id === undefined) return next();
-  // An admin posting anonymously is a manager too (from is GroupAnonymousBot).
-  const anonymousAdmin = message.sender_chat?.id === ctx.chat.id;
-  if ((ctx.from.is_bot && !anonymousAdmin) || isServiceMessage(message)) return next();
+  if (isServiceMessage(message) || message.message_thread_id === undefined) return next();
   if (isCommand(message)) {
     // Commands the bot knows were handled before this feature; others are a manager's mistake.
-    const topic = await ctx.desk.store.topicByThread(ctx.chat.id, message.message_thread_id);
-    if (topic) await ctx.reply(ctx.desk.managerTexts.commandsNotRelayed, { reply_parameters: { message_id: message.message_id } });
+    await answerManager(ctx.desk, { userId: ctx.conversationUserId, replyTo: message.message_id }, ctx.desk.managerTexts.commandsNotRelayed);
     return;
   }
   const result = await relayManagerReply(ctx.desk, {
     manager: ctx.from,
-    threadId: message.message_thread_id,
+    userId: ctx.conversationUserId,
     messageId: message.message_id,
     sentAt: new Date(message.date * 1000),
     kind: messageKind(message),

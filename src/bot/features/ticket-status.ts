@@ -1,37 +1,43 @@
 // Managers change a ticket's status with the card's buttons, or resolve the
 // current ticket with /close inside the topic.
 import { Composer } from 'grammy';
-import { parseStatusCallback } from '../../domain/card.js';
+import { answerManager } from '../../domain/answers.js';
 import { changeTicketStatus, type StatusChangeResult } from '../../domain/ticket-status.js';
 import { languageOf, textsFor, type Texts } from '../../i18n/index.js';
+import { ticketStatusData } from '../callback-data/ticket-status.js';
 import type { Context } from '../context.js';
+import { isManagerInUserTopic } from '../filters/manager-in-user-topic.js';
 
 export const ticketStatus = new Composer<Context>();
 
-ticketStatus.callbackQuery(/^status:/, async (ctx) => {
+ticketStatus.callbackQuery(ticketStatusData.trigger, async (ctx) => {
   const t = textsFor(languageOf(ctx.from.language_code));
-  const request = parseStatusCallback(ctx.callbackQuery.data);
-  if (ctx.chat?.id !== ctx.config.SUPPORT_CHAT_ID || !request) {
-    await ctx.answerCallbackQuery({ text: t.unknownTicket });
+  const request = ticketStatusData.unpack(ctx.callbackQuery.data);
+  // Forged or outdated data, a press outside a user's topic of the support group: refused, nothing changes.
+  if (!request || !isManagerInUserTopic(ctx)) {
+    await ctx.answerCallbackQuery({ text: t.buttonOutdated });
     return;
   }
-  const result = await changeTicketStatus(ctx.desk, { ticketId: request.ticketId, to: request.status, manager: ctx.from });
+  const result = await changeTicketStatus(ctx.desk, { ticketId: request.ticketId, to: request.status, manager: ctx.from, userId: ctx.conversationUserId });
   await ctx.answerCallbackQuery({ text: answerText(t, result) });
 });
 
 ticketStatus.command('close', async (ctx, next) => {
   if (ctx.chat.id !== ctx.config.SUPPORT_CHAT_ID) return next();
-  const threadId = ctx.msg.is_topic_message ? ctx.msg.message_thread_id : undefined;
-  const topic = threadId === undefined ? null : await ctx.desk.store.topicByThread(ctx.chat.id, threadId);
-  const ticket = topic ? await ctx.desk.store.latestTicket(Number(topic.userId)) : null;
   const t = ctx.desk.managerTexts;
-  const replyTo = { reply_parameters: { message_id: ctx.msg.message_id } };
-  if (!ticket || !ctx.from) {
-    await ctx.reply(t.notInTopic, replyTo);
+  const replyTo = ctx.msg.message_id;
+  if (!isManagerInUserTopic(ctx)) {
+    await answerManager(ctx.desk, { threadId: ctx.msg.is_topic_message ? ctx.msg.message_thread_id : undefined, replyTo }, t.notInTopic);
     return;
   }
-  const result = await changeTicketStatus(ctx.desk, { ticketId: ticket.id, to: 'RESOLVED', manager: ctx.from });
-  await ctx.reply(answerText(t, result), replyTo);
+  const userId = ctx.conversationUserId;
+  const ticket = await ctx.desk.store.latestTicket(userId);
+  if (!ticket) {
+    await answerManager(ctx.desk, { userId, replyTo }, t.unknownTicket);
+    return;
+  }
+  const result = await changeTicketStatus(ctx.desk, { ticketId: ticket.id, to: 'RESOLVED', manager: ctx.from, userId });
+  await answerManager(ctx.desk, { userId, replyTo }, answerText(t, result));
 });
 
 function answerText(t: Texts, result: StatusChangeResult): string {

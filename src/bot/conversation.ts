@@ -1,0 +1,34 @@
+// One conversation, one turn at a time. A user's private chat and their
+// topic in the supergroup are the same conversation: a user's message and a
+// manager's /close must never be decided at once, or the message can land on
+// a ticket that was resolved under it. So both sides are sequentialized by
+// the user's id; the topic's owner is looked up (and remembered) first.
+import { sequentialize } from '@grammyjs/runner';
+import type { MiddlewareFn } from 'grammy';
+import type { TopicThreads } from '../delivery/topic-threads.js';
+import type { Context } from './context.js';
+
+/** The thread of a support-chat message, edit or button press, if it is in a topic. */
+export function threadOf(ctx: Context): number | undefined {
+  const msg = ctx.msg ?? ctx.callbackQuery?.message;
+  if (!msg || !('is_topic_message' in msg) || !msg.is_topic_message) return undefined;
+  return msg.message_thread_id;
+}
+
+export function findConversation(threads: Pick<TopicThreads, 'userOfThread'>): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const chat = ctx.chat;
+    if (chat?.type === 'private') ctx.conversationUserId = chat.id;
+    else if (chat?.id === ctx.config.SUPPORT_CHAT_ID) {
+      const thread = threadOf(ctx);
+      ctx.conversationUserId = thread === undefined ? undefined : await threads.userOfThread(thread);
+    }
+    await next();
+  };
+}
+
+export const oneTurnPerConversation = sequentialize((ctx: Context) => {
+  if (ctx.conversationUserId !== undefined) return `user:${ctx.conversationUserId}`;
+  const thread = threadOf(ctx);
+  return thread === undefined ? undefined : `thread:${thread}`;
+});

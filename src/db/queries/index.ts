@@ -1,0 +1,15 @@
+// The desk's queries, grouped by what they serve. `createStore` gives all of
+// them over one client or transaction, so a decision reads and writes through
+// the transaction it runs in.
+import type { Queryable } from '../client.js';
+import { messageQueries } from './messages.js';
+import { peopleQueries } from './people.js';
+import { ticketQueries } from './tickets.js';
+import { topicQueries } from './topics.js';
+
+export type { NewMessage } from './messages.js';
+export type Store = ReturnType<typeof createStore>;
+
+export function createStore(db: Queryable) {
+  return { ...peopleQueries(db), ...topicQueries(db), ...ticketQueries(db), ...messageQueries(db) };
+}

@@ -1,0 +1,31 @@
+// Every kind of outbox job, registered by name. Adding a kind is adding its
+// module beside this file and one line here.
+import type { JobHandler } from '../outbox.js';
+import { checkOrphanTopic } from './check-orphan-topic.js';
+import { copyToTopic } from './copy-to-topic.js';
+import { copyToUser } from './copy-to-user.js';
+import { editCopy } from './edit-copy.js';
+import type { JobDeps, JobKind } from './job.js';
+import { notice } from './notice.js';
+import { openTopic } from './open-topic.js';
+import { postCard } from './post-card.js';
+import { refreshCard } from './refresh-card.js';
+import { reopenTopic } from './reopen-topic.js';
+import { syncTopicName } from './sync-topic-name.js';
+
+const jobKinds: ReadonlyArray<JobKind<never>> = [
+  openTopic,
+  reopenTopic,
+  postCard,
+  syncTopicName,
+  refreshCard,
+  copyToTopic,
+  copyToUser,
+  editCopy,
+  notice,
+  checkOrphanTopic,
+];
+
+export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
+  return Object.fromEntries(jobKinds.map((k) => [k.kind, k.handler(deps)]));
+}

@@ -1,0 +1,52 @@
+// The bot's own short messages: notices to a user (in their language), to
+// the managers in a user's topic, and answers or alerts in the supergroup
+// (General or another thread). Going through the outbox, they count against
+// Telegram's limits like every other send, and a 429 waits in the queue, not
+// inside a conversation's turn.
+import { z } from 'zod';
+import { topicQueue, userQueue } from '../../domain/desk.js';
+import { DeliveryError, type Post } from '../courier.js';
+import type { NewJob } from '../outbox.js';
+import { defineJob, idSchema } from './job.js';
+
+/** General notices and answers outside users' topics share one queue, in order. */
+export const GROUP_QUEUE = 'group';
+
+const content = { html: z.string().optional(), text: z.string().optional(), replyTo: z.number().int().positive().optional() };
+
+const payload = z.discriminatedUnion('to', [
+  z.object({ to: z.literal('topic'), userId: idSchema, ...content }),
+  z.object({ to: z.literal('user'), userId: idSchema, ...content }),
+  z.object({ to: z.literal('group'), threadId: z.number().int().positive().optional(), ...content }),
+]);
+
+export const notice = defineJob('notice', payload, async (n, { desk, topics }) => {
+  const post: Post = { ...(n.html !== undefined ? { html: n.html } : {}), ...(n.text !== undefined ? { text: n.text } : {}), ...(n.replyTo ? { replyTo: n.replyTo } : {}) };
+  try {
+    if (n.to === 'topic') await topics.intoTopic(n.userId, (threadId) => desk.courier.post({ chat: 'support', threadId }, post));
+    else if (n.to === 'user') await desk.courier.post({ chat: 'user', userId: n.userId }, post);
+    else await desk.courier.post({ chat: 'support', ...(n.threadId !== undefined ? { threadId: n.threadId } : {}) }, post);
+  } catch (error) {
+    // Nobody is left to tell: the user blocked the bot meanwhile, or the thread was deleted.
+    if (error instanceof DeliveryError && (error.failure === 'blocked' || error.failure === 'deactivated' || error.failure === 'thread-missing')) {
+      desk.logger.warn({ to: n.to, failure: error.failure, description: error.description }, 'notice not delivered');
+      return;
+    }
+    throw error;
+  }
+});
+
+/** A notice to the managers in a user's topic (HTML). */
+export function noticeToTopic(userId: number, html: string, replyTo?: number): NewJob {
+  return notice.make(topicQueue(userId), { to: 'topic', userId, html, ...(replyTo ? { replyTo } : {}) });
+}
+
+/** A notice to the user in their private chat (plain text). */
+export function noticeToUser(userId: number, text: string): NewJob {
+  return notice.make(userQueue(userId), { to: 'user', userId, text });
+}
+
+/** A message to the supergroup outside users' topics: General, or another thread (HTML). */
+export function noticeToGroup(html: string, opts: { threadId?: number | undefined; replyTo?: number } = {}): NewJob {
+  return notice.make(GROUP_QUEUE, { to: 'group', html, ...(opts.threadId !== undefined ? { threadId: opts.threadId } : {}), ...(opts.replyTo ? { replyTo: opts.replyTo } : {}) });
+}

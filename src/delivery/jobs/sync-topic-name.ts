@@ -1,0 +1,17 @@
+// Renames a user's topic to show the latest ticket's status (❗️ 📝 🏁) and
+// the user's current name. Reads the state when it runs, so a burst of
+// changes costs one rename.
+import { z } from 'zod';
+import { topicName } from '../../domain/people.js';
+import { defineJob, idSchema } from './job.js';
+
+export const syncTopicName = defineJob('syncTopicName', z.object({ userId: idSchema }), async ({ userId }, { desk, topics }) => {
+  const { store } = desk;
+  const [topic, ticket, u] = await Promise.all([store.topicOfUser(userId), store.latestTicket(userId), store.user(userId)]);
+  if (!topic || !ticket || !u || topic.threadId === null) return;
+  const name = topicName(ticket.status, { first_name: u.firstName, last_name: u.lastName, username: u.username });
+  // Telegram answers TOPIC_NOT_MODIFIED to a rename that changes nothing, and every edit counts against the group's limit.
+  if (name === topic.name) return;
+  await topics.intoTopic(userId, (threadId) => desk.courier.renameTopic(threadId, name));
+  return { record: (tx) => [tx.topic.update({ where: { id: topic.id }, data: { name } })] };
+});
