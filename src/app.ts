@@ -98,6 +98,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       // Checked with the relay's Api (no retries), so a wrong address or token fails fast and clearly.
       bot.botInfo = await reachTelegram(relayApi, config.TELEGRAM_API_ROOT);
       await checkSupportChat(relayApi, config.SUPPORT_CHAT_ID, bot.botInfo.id);
+      await threads.load();
       await outbox.start();
       const replayed = await updates.replay();
       if (replayed) logger.info({ updates: replayed }, 'handled updates stored before the last stop');

@@ -2,7 +2,9 @@
 // topic in the supergroup are the same conversation: a user's message and a
 // manager's /close must never be decided at once, or the message can land on
 // a ticket that was resolved under it. So both sides are sequentialized by
-// the user's id; the topic's owner is looked up (and remembered) first.
+// the user's id. The topic's owner is known from memory, without waiting:
+// an await here would let a later private-chat update overtake an earlier
+// topic update on its way to sequentialize, which orders by arrival.
 import { sequentialize } from '@grammyjs/runner';
 import type { MiddlewareFn } from 'grammy';
 import type { TopicThreads } from '../delivery/topic-threads.js';
@@ -16,14 +18,14 @@ export function threadOf(ctx: Context): number | undefined {
 }
 
 export function findConversation(threads: Pick<TopicThreads, 'userOfThread'>): MiddlewareFn<Context> {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const chat = ctx.chat;
     if (chat?.type === 'private') ctx.conversationUserId = chat.id;
     else if (chat?.id === ctx.config.SUPPORT_CHAT_ID) {
       const thread = threadOf(ctx);
-      ctx.conversationUserId = thread === undefined ? undefined : await threads.userOfThread(thread);
+      ctx.conversationUserId = thread === undefined ? undefined : threads.userOfThread(thread);
     }
-    await next();
+    return next();
   };
 }
 

@@ -15,8 +15,15 @@ export interface TopicThreads {
   threadOf(userId: number, opts?: { lost?: boolean }): Promise<number>;
   /** Runs a send into the user's topic; a deleted topic is re-created once and the send repeated there. */
   intoTopic<T>(userId: number, send: (threadId: number) => Promise<T>): Promise<T>;
-  /** The user whose topic this thread is, or undefined (General, a managers' own topic, an old thread). */
-  userOfThread(threadId: number): Promise<number | undefined>;
+  /**
+   * The user whose topic this thread is, or undefined (General, a managers'
+   * own topic, an old thread). Synchronous, from memory: every topic is
+   * loaded at start (load) and every new one is remembered when created, so
+   * ordering updates by conversation never waits for the database.
+   */
+  userOfThread(threadId: number): number | undefined;
+  /** Reads every user's thread; call once before updates are handled. */
+  load(): Promise<void>;
   /** True while a topic is being created (its thread id not yet recorded). */
   readonly creating: boolean;
 }
@@ -76,14 +83,11 @@ export function createTopicThreads(desk: Desk): TopicThreads {
         return send(await threadOf(userId, { lost: true }));
       }
     },
-    async userOfThread(threadId) {
-      const known = userByThread.get(threadId);
-      if (known !== undefined) return known;
-      const topic = await desk.store.topicByThread(desk.supportChatId, threadId);
-      if (!topic || topic.threadId === null) return undefined;
-      const userId = Number(topic.userId);
-      remember(userId, topic.threadId);
-      return userId;
+    userOfThread(threadId) {
+      return userByThread.get(threadId);
+    },
+    async load() {
+      for (const topic of await desk.store.topicsWithThreads(desk.supportChatId)) remember(Number(topic.userId), topic.threadId!);
     },
     get creating() {
       return creating > 0;

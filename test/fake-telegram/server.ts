@@ -323,6 +323,21 @@ export class FakeTelegram {
     if (!buttons.some((b) => 'callback_data' in b && b.callback_data === data)) {
       throw new Error(`fake-telegram: message ${messageId} in ${chatId} has no button with callback_data ${JSON.stringify(data)}; its keyboard: ${JSON.stringify(m.reply_markup ?? null)}`);
     }
+    return this.sendCallbackQuery(user, chatId, m, data);
+  }
+
+  /**
+   * A modified client sends a callback query with data no button of the
+   * message carries (or a button of an old version of the message): a bot
+   * must not trust callback_data.
+   */
+  forgeCallbackQuery(user: User, chatId: number, messageId: number, data: string): string {
+    const rec = this.world.chats.get(chatId);
+    if (!rec) throw new Error(`fake-telegram: no chat ${chatId}`);
+    return this.sendCallbackQuery(user, chatId, this.existing(rec, messageId), data);
+  }
+
+  private sendCallbackQuery(user: User, chatId: number, m: Message, data: string): string {
     const id = String(BigInt(user.id) * 1000000n + BigInt(this.world.nextSeq()));
     this.world.callbackQueries.set(id, { at: Date.now(), answered: false });
     const chat_instance = String(BigInt(Math.abs(chatId)) * 7919n + 4242n);

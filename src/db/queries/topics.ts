@@ -12,6 +12,11 @@ export function topicQueries(db: Queryable) {
     return db.topic.findUnique({ where: { userId: BigInt(userId) }, include: { tickets: { orderBy: { id: 'desc' }, take: 1 } } });
   },
 
+  /** Every user's topic that Telegram has created, thread ids only (loaded once at start). */
+  topicsWithThreads(chatId: number) {
+    return db.topic.findMany({ where: { chatId: BigInt(chatId), threadId: { not: null } }, select: { userId: true, threadId: true } });
+  },
+
   topicByThread(chatId: number, threadId: number) {
     return db.topic.findUnique({ where: { chatId_threadId: { chatId: BigInt(chatId), threadId } } });
   },
