@@ -148,7 +148,7 @@ async function reachTelegram(api: Api, apiRoot: string) {
 
 /** The supergroup must be a forum, and the bot an admin who may manage topics. */
 async function checkSupportChat(api: Api, chatId: number, botId: number): Promise<void> {
-  let chat;
+  let chat: Awaited<ReturnType<Api['getChat']>>;
   try {
     chat = await api.getChat(chatId);
   } catch (error) {

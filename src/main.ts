@@ -1,7 +1,7 @@
 // Entry point: reads the environment (.env too), builds the app, runs it
 // until SIGINT/SIGTERM. Wiring only.
 import { config as loadDotenv } from 'dotenv';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseConfig, type Config } from './config.js';
 import { createApp, StartupError } from './app.js';
 import { createLogger } from './logger.js';
 
@@ -10,7 +10,7 @@ import { createLogger } from './logger.js';
 // print a banner on stdout, which is the log stream.
 loadDotenv({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
 
-let config;
+let config: Config;
 try {
   config = parseConfig(process.env);
 } catch (error) {

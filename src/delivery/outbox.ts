@@ -36,7 +36,7 @@ export interface NewJob {
  * What a handler returns: database writes that record the result, and
  * follow-up jobs; both commit together with the job's removal.
  */
-export type JobOutcome = void | { record?: (tx: Tx) => Promise<unknown>[]; then?: NewJob[] };
+export type JobOutcome = undefined | { record?: (tx: Tx) => Promise<unknown>[]; followUps?: NewJob[] };
 
 export type JobHandler = (job: Job) => Promise<JobOutcome>;
 
@@ -182,7 +182,7 @@ export class Outbox {
       }
       q.busy = true;
       this.inFlight++;
-      void this.run(name, q, head).finally(() => {
+      void this.run(q, head).finally(() => {
         q.busy = false;
         this.inFlight--;
         this.markReady(name);
@@ -192,7 +192,7 @@ export class Outbox {
     }
   }
 
-  private async run(name: string, q: QueueState, job: Job): Promise<void> {
+  private async run(q: QueueState, job: Job): Promise<void> {
     // A job Telegram already accepted, whose result could not be recorded:
     // record it again, never send it again.
     let outcome = this.unrecorded.get(job.id);
@@ -214,7 +214,7 @@ export class Outbox {
       followUps = await write(this.db, async (tx) => {
         if (outcome?.record) await Promise.all(outcome.record(tx));
         await outboxQueries(tx).removeJob(job.id);
-        return this.add(tx, outcome?.then ?? []);
+        return this.add(tx, outcome?.followUps ?? []);
       });
     } catch (error) {
       if (!isTransientDbError(error)) return this.fail(q, job, error);

@@ -17,7 +17,7 @@ const content: z.ZodType<EditedContent> = z.union([
 
 export const editCopy = defineJob('editCopy', z.object({ messageId: idSchema, content }), async ({ messageId, content }, { desk, topics }) => {
   const [m] = await desk.store.messagesByIds([messageId]);
-  if (!m || m.state !== 'DELIVERED') return;
+  if (m?.state !== 'DELIVERED') return;
   const userId = Number(m.userId);
   const inbound = m.direction === 'INBOUND';
   const user: Place = { chat: 'user', userId };

@@ -37,7 +37,7 @@ export async function failInbound(desk: Desk, userId: number, messageIds: number
   const reason = error.failure === 'too-long' ? t.tooLong : error.failure === 'rejected' ? t.unsupportedContent : t.supportUnavailable;
   return {
     record: (tx) => [tx.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } })],
-    then: [noticeToUser(userId, t.notDelivered(reason))],
+    followUps: [noticeToUser(userId, t.notDelivered(reason))],
   };
 }
 
@@ -53,6 +53,6 @@ export function failOutbound(desk: Desk, userId: number, messageIds: number[], m
       tx.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } }),
       ...(blocked ? [tx.user.updateMany({ where: { id: BigInt(userId) }, data: { blocked: true } })] : []),
     ],
-    then: [noticeToTopic(userId, escapeHtml(t.replyNotDelivered(reason)), managerMessageId)],
+    followUps: [noticeToTopic(userId, escapeHtml(t.replyNotDelivered(reason)), managerMessageId)],
   };
 }
