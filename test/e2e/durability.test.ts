@@ -4,42 +4,20 @@
 // PostgreSQL.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Message, User } from 'grammy/types';
-import { startFakeTelegram, type FakeTelegram } from '../fake-telegram/server.js';
-import { startBotProcess, type BotProcess } from '../support/bot-process.js';
-import { dbKinds, freshDatabase } from '../support/databases.js';
-import { startDesk, TEST_TOKEN, text } from '../support/desk.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Texts of the user-message copies in a topic, in order. */
-function copiesIn(tg: FakeTelegram, groupId: number, threadId: number, prefix: string): string[] {
-  return tg
-    .messages(groupId, threadId)
-    .map((m: Message) => text(m))
-    .filter((t): t is string => t?.startsWith(prefix) === true);
-}
+import type { User } from 'grammy/types';
+import { copiesIn, pause } from '../support/actions.js';
+import { startProcessDesk } from '../support/bot-process.js';
+import { dbKinds } from '../support/databases.js';
+import { startDesk } from '../support/desk.js';
 
 for (const kind of dbKinds) {
   describe(`durability on ${kind}`, () => {
     test('SIGKILL at random moments during a burst, restart, repeat: nothing lost, order kept, duplicates bounded', async () => {
-      const tg = await startFakeTelegram({ token: TEST_TOKEN });
-      const group = tg.createSupergroup({ title: 'Support' });
-      const db = await freshDatabase(kind);
-      const env = {
-        BOT_TOKEN: tg.token,
-        SUPPORT_CHAT_ID: String(group.id),
-        TELEGRAM_API_ROOT: tg.apiRoot,
-        DATABASE_URL: db.url,
-        LOG_LEVEL: 'info',
-        LIMIT_PRIVATE_CHAT: 'off',
-        LIMIT_GROUP: 'off',
-        LIMIT_GLOBAL: 'off',
-      };
+      const desk = await startProcessDesk(kind);
+      const { tg, group } = desk;
       const users: User[] = Array.from({ length: 6 }, (_, i) => tg.createUser({ first_name: `Crash${i}`, language_code: 'en' }));
       const perUser = 15;
       const crashes = 4;
-      let bot: BotProcess | undefined;
       try {
         // Messages keep coming in, in order per user, while the bot is killed and restarted.
         let sent = 0;
@@ -49,21 +27,19 @@ for (const kind of dbKinds) {
             for (const u of users) {
               tg.userSends(u, { text: `c${u.id}-${String(n).padStart(2, '0')}` });
               sent++;
-              await sleep(8 + Math.random() * 12);
+              await pause(8 + Math.random() * 12);
             }
           }
         })();
         for (let i = 0; i < crashes; i++) {
-          bot = startBotProcess(env);
+          const bot = desk.start();
           await bot.ready();
-          await sleep(100 + Math.random() * 500);
-          bot.child.kill('SIGKILL');
-          await bot.exited;
+          await pause(100 + Math.random() * 500);
+          await bot.kill();
         }
         await sender;
         assert.equal(sent, total);
-        bot = startBotProcess(env);
-        await bot.ready();
+        await desk.start().ready();
 
         for (const u of users) {
           const prefix = `c${u.id}-`;
@@ -99,81 +75,57 @@ for (const kind of dbKinds) {
         assert.ok(duplicatesTotal <= crashes * users.length, `${duplicatesTotal} duplicates in all`);
         process.stdout.write(`# crash test on ${kind}: ${crashes} crashes, ${total} messages, ${duplicatesTotal} duplicates, ${tg.topics(group.id).length} topics created for ${users.length} users\n`);
       } finally {
-        if (bot && bot.child.exitCode === null) {
-          bot.child.kill('SIGTERM');
-          await bot.exited;
-        }
-        await tg.stop();
-        await db.drop();
+        await desk.close();
       }
     });
 
     test('SIGTERM mid-burst: in-flight work finishes, the rest waits in the outbox, a restart delivers it exactly once', async () => {
-      const tg = await startFakeTelegram({ token: TEST_TOKEN });
-      const group = tg.createSupergroup({ title: 'Support' });
-      const db = await freshDatabase(kind);
       // Slow enough (5 per second into the group) that SIGTERM lands with work queued.
-      const env = { BOT_TOKEN: tg.token, SUPPORT_CHAT_ID: String(group.id), TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: db.url, LOG_LEVEL: 'info', LIMIT_GROUP: '5/s', LIMIT_PRIVATE_CHAT: 'off', LIMIT_GLOBAL: 'off' };
-      let bot = startBotProcess(env);
+      const desk = await startProcessDesk(kind, { LIMIT_GROUP: '5/s' });
+      const { tg, group } = desk;
+      let bot = desk.start();
       try {
         await bot.ready();
         const user = tg.createUser({ first_name: 'Term', language_code: 'en' });
         for (let n = 1; n <= 20; n++) tg.userSends(user, { text: `t-${String(n).padStart(2, '0')}` });
         await tg.waitFor(() => tg.topics(group.id)[0] && copiesIn(tg, group.id, tg.topics(group.id)[0]!.message_thread_id, 't-').length >= 3);
-        bot.child.kill('SIGTERM');
-        const exit = await bot.exited;
+        const exit = await bot.stop();
         assert.equal(exit.code, 0, bot.stderr());
         const before = copiesIn(tg, group.id, tg.topics(group.id)[0]!.message_thread_id, 't-').length;
         assert.ok(before < 20, 'the stop came while messages were still queued');
-        bot = startBotProcess(env);
+        bot = desk.start();
         await bot.ready();
         const expected = Array.from({ length: 20 }, (_, i) => `t-${String(i + 1).padStart(2, '0')}`);
         await tg.waitFor(() => copiesIn(tg, group.id, tg.topics(group.id)[0]!.message_thread_id, 't-').length >= 20, { timeoutMs: 20_000 });
-        await sleep(300);
+        await pause(300);
         assert.deepEqual(copiesIn(tg, group.id, tg.topics(group.id)[0]!.message_thread_id, 't-'), expected, 'exactly once, in order');
       } finally {
-        if (bot.child.exitCode === null) {
-          bot.child.kill('SIGTERM');
-          await bot.exited;
-        }
-        await tg.stop();
-        await db.drop();
+        await desk.close();
       }
     });
 
     test('a second instance on the same database waits for the first to stop, then takes over: nothing sent twice', async () => {
-      const tg = await startFakeTelegram({ token: TEST_TOKEN });
-      const group = tg.createSupergroup({ title: 'Support' });
-      const db = await freshDatabase(kind);
-      const env = { BOT_TOKEN: tg.token, SUPPORT_CHAT_ID: String(group.id), TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: db.url, LIMIT_GROUP: 'off', LIMIT_PRIVATE_CHAT: 'off', LIMIT_GLOBAL: 'off' };
-      const first = startBotProcess(env);
-      let second: BotProcess | undefined;
+      const desk = await startProcessDesk(kind);
+      const { tg, group } = desk;
       try {
+        const first = desk.start();
         await first.ready();
-        second = startBotProcess(env);
-        await tg.waitFor(() => second!.stdout().includes('Another instance of this bot is running on the same database'), { timeoutMs: 20_000 });
+        const second = desk.start();
+        await tg.waitFor(() => second.stdout().includes('Another instance of this bot is running on the same database'), { timeoutMs: 20_000 });
         assert.ok(!second.stdout().includes('polling for updates'), 'the second one does not poll while the first runs');
         const user = tg.createUser({ first_name: 'Deploy', language_code: 'en' });
         for (let n = 1; n <= 5; n++) tg.userSends(user, { text: `d-${n}` });
         await tg.waitFor(() => tg.topics(group.id)[0] && copiesIn(tg, group.id, tg.topics(group.id)[0]!.message_thread_id, 'd-').length === 5);
-        first.child.kill('SIGTERM');
-        await first.exited;
+        await first.stop();
         await second.ready();
         for (let n = 6; n <= 10; n++) tg.userSends(user, { text: `d-${n}` });
         const thread = tg.topics(group.id)[0]!.message_thread_id;
         await tg.waitFor(() => copiesIn(tg, group.id, thread, 'd-').length >= 10);
-        await sleep(300);
+        await pause(300);
         assert.deepEqual(copiesIn(tg, group.id, thread, 'd-'), Array.from({ length: 10 }, (_, i) => `d-${i + 1}`));
         assert.equal(tg.topics(group.id).length, 1);
       } finally {
-        for (const b of [first, second]) {
-          if (b && b.child.exitCode === null) {
-            b.child.kill('SIGTERM');
-            await b.exited;
-          }
-        }
-        await tg.stop();
-        await db.drop();
+        await desk.close();
       }
     });
 
@@ -191,7 +143,7 @@ for (const kind of dbKinds) {
             const topic = await d.waitForTopicOf(u);
             await d.tg.waitFor(() => copiesIn(d.tg, d.group.id, topic.message_thread_id, `s${u.id}-`).length >= perUser, { timeoutMs: 30_000 });
           }
-          await sleep(200);
+          await pause(200);
           for (const u of users) {
             const topic = await d.waitForTopicOf(u);
             assert.deepEqual(
@@ -223,24 +175,21 @@ for (const kind of dbKinds) {
 
 describe('a second instance on the same token', () => {
   test('409 Conflict: the bot says why and stops instead of fighting', async () => {
-    const tg = await startFakeTelegram({ token: TEST_TOKEN });
-    const group = tg.createSupergroup({ title: 'Support' });
-    const db = await freshDatabase('sqlite');
-    const bot = startBotProcess({ BOT_TOKEN: tg.token, SUPPORT_CHAT_ID: String(group.id), TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: db.url });
+    const desk = await startProcessDesk('sqlite');
+    const { tg } = desk;
+    const bot = desk.start();
     try {
       await bot.ready();
       // Wait until the bot holds a long poll, then poll as "another instance".
-      await sleep(300);
+      await pause(300);
       const other = fetch(`${tg.apiRoot}/bot${tg.token}/getUpdates?timeout=2`);
-      const exit = await Promise.race([bot.exited, sleep(15_000).then(() => undefined)]);
+      const exit = await Promise.race([bot.exited, pause(15_000).then(() => undefined)]);
       assert.ok(exit, 'the bot stopped');
       assert.equal(exit.code, 1);
       assert.match(bot.stderr(), /Another instance is polling this bot's updates.*run only one instance/);
       await other;
     } finally {
-      if (bot.child.exitCode === null) bot.child.kill('SIGKILL');
-      await tg.stop();
-      await db.drop();
+      await desk.close();
     }
   });
 });

@@ -2,7 +2,7 @@
 // through the fake Bot API server, on SQLite and on PostgreSQL.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { User } from 'grammy/types';
+import { command, pressCardButton, userWrites } from '../support/actions.js';
 import { dbKinds } from '../support/databases.js';
 import { eventually, startDesk, text, type TestDesk } from '../support/desk.js';
 
@@ -16,22 +16,14 @@ for (const kind of dbKinds) {
       await d.close();
     });
 
-    /** The user writes; resolves when the copy has landed in their topic. */
-    async function userWrites(user: User, body: string) {
-      const sent = d.tg.userSends(user, { text: body });
-      const topic = await d.waitForTopicOf(user);
-      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === body));
-      return { sent, topic };
-    }
-
     test('/start greets in the user\'s language and opens no topic; the first message opens a topic with ❗️ and a card', async () => {
       const user = d.tg.createUser({ first_name: '<b>&Co</b>', last_name: '*x*', username: 'anna', language_code: 'en' });
-      d.tg.userSends(user, { text: '/start', entities: [{ type: 'bot_command', offset: 0, length: 6 }] });
+      d.tg.userSends(user, command('/start'));
       const greeting = await d.tg.waitFor(() => d.botMessagesTo(user)[0]);
       assert.match(text(greeting) ?? '', /^Hello!/);
       assert.equal(d.tg.topics(d.group.id).length, 0, '/start must not open a topic');
 
-      const { topic } = await userWrites(user, 'My VPN does not work');
+      const { topic } = await userWrites(d, user, 'My VPN does not work');
       assert.equal(topic.name, '❗️ <b>&Co</b> *x* @anna');
       const inTopic = d.topicMessages(topic.message_thread_id);
       assert.ok(inTopic[0] && 'forum_topic_created' in inTopic[0], 'the topic starts with its creation message');
@@ -72,8 +64,7 @@ for (const kind of dbKinds) {
 
     test('a manager\'s reply is copied to the user and the ticket goes 📝; buttons and /close resolve it 🏁', async () => {
       const user = d.tg.createUser({ first_name: 'Ivan', language_code: 'ru' });
-      const { topic } = await userWrites(user, 'Привет');
-      const thread = topic.message_thread_id;
+      const { thread } = await userWrites(d, user, 'Привет');
 
       const reply = d.tg.managerSends(d.group.id, d.manager, { text: 'Здравствуйте! Сейчас проверим.' }, { threadId: thread });
       const copy = await d.tg.waitFor(() => d.botMessagesTo(user).find((m) => text(m) === 'Здравствуйте! Сейчас проверим.'));
@@ -92,7 +83,7 @@ for (const kind of dbKinds) {
 
       // 🏁 by the card's button.
       assert.ok(ticket.cardMessageId);
-      const queryId = d.tg.pressButton(d.manager, d.group.id, ticket.cardMessageId, `status:${ticket.id}:RESOLVED`);
+      const queryId = pressCardButton(d, d.manager, ticket.cardMessageId, '🏁 Resolved');
       const answer = await d.tg.waitFor(() => d.tg.callbackAnswers.find((a) => a.callback_query_id === queryId));
       assert.equal(answer.text, 'Status: 🏁 resolved');
       await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '🏁 Ivan');
@@ -104,12 +95,12 @@ for (const kind of dbKinds) {
       assert.deepEqual(card?.reply_markup?.inline_keyboard.flat().map((b) => b.text), ['❗️ Reopen', '📝 Take']);
 
       // Pressing it back to ❗️ works too.
-      d.tg.pressButton(d.manager, d.group.id, ticket.cardMessageId, `status:${ticket.id}:WAITING`);
+      pressCardButton(d, d.manager, ticket.cardMessageId, '❗️ Reopen');
       await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '❗️ Ivan');
 
       // /close resolves the current ticket and is not relayed.
       const userMessagesBefore = d.botMessagesTo(user).length;
-      d.tg.managerSends(d.group.id, d.manager, { text: '/close', entities: [{ type: 'bot_command', offset: 0, length: 6 }] }, { threadId: thread });
+      d.tg.managerSends(d.group.id, d.manager, command('/close'), { threadId: thread });
       await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '🏁 Ivan');
       const changes = await d.app.db.prisma.statusChange.findMany({ where: { ticketId: ticket.id }, orderBy: { id: 'asc' } });
       assert.deepEqual(changes.map((c) => [c.from, c.to, c.actorId === null ? null : Number(c.actorId)]), [
@@ -126,14 +117,14 @@ for (const kind of dbKinds) {
 
     test('a user writing after 🏁 opens a new ticket in the same topic, back to ❗️; a closed topic is reopened', async () => {
       const user = d.tg.createUser({ first_name: 'Olga', language_code: 'ru' });
-      const { topic } = await userWrites(user, 'first question');
+      const { topic } = await userWrites(d, user, 'first question');
       const first = await d.app.db.prisma.ticket.findFirstOrThrow({ where: { userId: BigInt(user.id) } });
-      d.tg.pressButton(d.manager, d.group.id, first.cardMessageId!, `status:${first.id}:RESOLVED`);
+      pressCardButton(d, d.manager, first.cardMessageId!, '🏁 Resolved');
       await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '🏁 Olga');
       d.tg.managerClosesTopic(d.group.id, d.manager, topic.message_thread_id);
       await eventually(async () => (await d.app.db.prisma.topic.findFirst({ where: { threadId: topic.message_thread_id } }))?.closed);
 
-      await userWrites(user, 'second question');
+      await userWrites(d, user, 'second question');
       await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '❗️ Olga');
       const now = d.tg.topics(d.group.id);
       assert.equal(now.length, 1, 'the same topic');
@@ -150,9 +141,9 @@ for (const kind of dbKinds) {
 
     test('the mapping survives a restart: no second topic', async () => {
       const user = d.tg.createUser({ first_name: 'Petr', language_code: 'ru' });
-      const { topic } = await userWrites(user, 'before restart');
+      const { topic } = await userWrites(d, user, 'before restart');
       await d.restart();
-      await userWrites(user, 'after restart');
+      await userWrites(d, user, 'after restart');
       assert.equal(d.tg.topics(d.group.id).length, 1);
       assert.deepEqual(
         d.topicMessages(topic.message_thread_id).filter((m) => m.from?.id === d.tg.botUser.id && !m.reply_markup && !('forum_topic_created' in m)).map(text),
@@ -171,8 +162,7 @@ for (const kind of dbKinds) {
 
     test('General, other chats, other bots, service messages and commands are never relayed', async () => {
       const user = d.tg.createUser({ first_name: 'Nina', language_code: 'en' });
-      const { topic } = await userWrites(user, 'hello');
-      const thread = topic.message_thread_id;
+      const { thread } = await userWrites(d, user, 'hello');
       const otherBot = d.tg.createUser({ first_name: 'Spam', username: 'spam_bot', is_bot: true });
       d.tg.addMember(d.group.id, otherBot, 'member');
       const otherGroup = d.tg.createSupergroup({ title: 'Elsewhere' });
@@ -181,7 +171,7 @@ for (const kind of dbKinds) {
       d.tg.managerSends(d.group.id, d.manager, { text: 'in General' });
       d.tg.managerSends(d.group.id, otherBot, { text: 'from a bot' }, { threadId: thread });
       d.tg.managerSends(otherGroup.id, d.manager, { text: 'in another group' }, { threadId: thread });
-      d.tg.managerSends(d.group.id, d.manager, { text: '/note internal', entities: [{ type: 'bot_command', offset: 0, length: 5 }] }, { threadId: thread });
+      d.tg.managerSends(d.group.id, d.manager, command('/note internal'), { threadId: thread });
       // The unknown command gets a visible hint in the topic instead of silence.
       await d.tg.waitFor(() => d.topicMessages(thread).find((m) => m.from?.id === d.tg.botUser.id && text(m)?.startsWith('Commands are not sent')));
       // A real reply after all of them is the only thing the user gets.
@@ -194,7 +184,7 @@ for (const kind of dbKinds) {
 
     test('a reply to a user who blocked the bot gives the managers a notice in the topic', async () => {
       const user = d.tg.createUser({ first_name: 'Gone', language_code: 'en' });
-      const { topic } = await userWrites(user, 'bye');
+      const { topic } = await userWrites(d, user, 'bye');
       d.tg.userBlocksBot(user);
       const reply = d.tg.managerSends(d.group.id, d.manager, { text: 'are you there?' }, { threadId: topic.message_thread_id });
       const notice = await d.tg.waitFor(() =>

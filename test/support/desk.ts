@@ -17,8 +17,8 @@ export interface TestDesk {
   config: Config;
   app: App;
   database: TestDatabase;
-  /** Stops the service and starts it again on the same database. */
-  restart(): Promise<void>;
+  /** Stops the service and starts it again on the same database, with `changes` to its config if given. */
+  restart(changes?: Partial<Config>): Promise<void>;
   close(): Promise<void>;
   /** Messages the bot sent into a user's private chat. */
   botMessagesTo(user: User): Message[];
@@ -54,9 +54,10 @@ export async function startDesk(kind: DbKind, env: Record<string, string> = {}):
     config,
     database,
     app: createApp(config, logger),
-    async restart() {
+    async restart(changes = {}) {
       await desk.app.stop();
-      desk.app = createApp(config, logger);
+      desk.config = { ...desk.config, ...changes };
+      desk.app = createApp(desk.config, logger);
       await desk.app.start();
     },
     async close() {
