@@ -28,10 +28,15 @@ export interface TestDesk {
   waitForTopicOf(user: User): Promise<{ message_thread_id: number; name: string }>;
 }
 
-export async function startDesk(kind: DbKind, env: Record<string, string> = {}): Promise<TestDesk> {
+/**
+ * `env` goes on top of the desk's: MANAGER_LANGUAGE is en unless `env` sets it
+ * (undefined: the service's default, Russian). The manager's Telegram speaks
+ * `managerLanguageCode` (en).
+ */
+export async function startDesk(kind: DbKind, env: Record<string, string | undefined> = {}, opts: { managerLanguageCode?: string } = {}): Promise<TestDesk> {
   const tg = await startFakeTelegram({ token: TEST_TOKEN });
   const group = tg.createSupergroup({ title: 'Support' });
-  const manager = tg.createUser({ first_name: 'Mary', last_name: 'Manager', username: 'mary_support', language_code: 'en' });
+  const manager = tg.createUser({ first_name: 'Mary', last_name: 'Manager', username: 'mary_support', language_code: opts.managerLanguageCode ?? 'en' });
   tg.addMember(group.id, manager, 'administrator');
   const database = await freshDatabase(kind);
   const config = parseConfig({
