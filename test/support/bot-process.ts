@@ -86,6 +86,8 @@ export interface ProcessDesk {
   env: Record<string, string>;
   /** Starts src/main.ts on this desk (`env` on top of the desk's); close() stops it if still running. */
   start(env?: Record<string, string>): BotProcess;
+  /** The processes start() started, oldest first. */
+  started(): BotProcess[];
   /** Stops every process it started, the fake server, and drops the database. */
   close(): Promise<void>;
 }
@@ -115,6 +117,7 @@ export async function startProcessDesk(kind: DbKind, env: Record<string, string>
       started.push(bot);
       return bot;
     },
+    started: () => [...started],
     async close() {
       for (const bot of started) {
         // A process that does not stop on SIGTERM in time is killed: a test must not hang on it.
