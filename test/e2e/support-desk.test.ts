@@ -153,6 +153,18 @@ for (const kind of dbKinds) for (const t of languages) {
       assert.ok(!d.tg.calls.some((c) => c.description?.includes('TOPIC_NOT_MODIFIED')));
     });
 
+    test('a manager whose name has & and < in it: the card\'s "changed by" line shows the name exactly as typed', async () => {
+      const tricky = d.tg.createUser({ first_name: 'Tom & <Jerry>', last_name: '<b>', username: 'tom_and_jerry', language_code: t.managerLanguageCode });
+      d.tg.addMember(d.group.id, tricky, 'administrator');
+      const user = d.tg.createUser({ first_name: 'Kate', language_code: 'en' });
+      await userWrites(d, user, 'hello');
+      const cardId = (await d.app.db.prisma.ticket.findFirstOrThrow({ where: { userId: BigInt(user.id) } })).cardMessageId!;
+      pressCardButton(d, tricky, cardId, t.resolve);
+      const changedBy = await d.tg.waitFor(() => text(d.tg.message(d.group.id, cardId))?.split('\n').find((line) => line.startsWith(`${t.resolved} — `)));
+      assert.match(changedBy, /^🏁 \S+ — Tom & <Jerry> <b> @tom_and_jerry, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+      assert.equal(changedBy.replace(/, [^,]+$/, ''), `${t.resolved} — Tom & <Jerry> <b> @tom_and_jerry`);
+    });
+
     test('a user writing after 🏁 opens a new ticket in the same topic, back to ❗️; a closed topic is reopened', async () => {
       const user = d.tg.createUser({ first_name: 'Olga', language_code: 'ru' });
       const { topic } = await userWrites(d, user, 'first question');
