@@ -5,12 +5,10 @@
 // SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { Message, PhotoSize, User } from 'grammy/types';
+import type { Message, PhotoSize } from 'grammy/types';
+import { assertNoBrokenJobs, fromBot as isFromBot, managerWrites, outboxDrained, pause, userWrites } from '../support/actions.js';
 import { dbKinds } from '../support/databases.js';
 import { eventually, startDesk, text, type TestDesk } from '../support/desk.js';
-
-/** Only to show that something does NOT happen; never used to wait for something that should. */
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The largest size's file id: what identifies a photo across copies. */
 const photoId = (m: Message | undefined) => (m?.photo as PhotoSize[] | undefined)?.at(-1)?.file_id;
@@ -28,24 +26,9 @@ for (const kind of dbKinds) {
     });
 
     const prisma = () => d.app.db.prisma;
-    const fromBot = (m: Message) => m.from?.id === d.tg.botUser.id;
+    const fromBot = (m: Message) => isFromBot(d, m);
     /** What the bot relayed into a topic: no creation message, no card (it has buttons). */
     const relayedInTopic = (thread: number) => d.topicMessages(thread).filter((m) => fromBot(m) && !m.reply_markup && !('forum_topic_created' in m) && !('forum_topic_edited' in m));
-
-    /** The user writes a text; resolves with their message, the topic and the copy there. */
-    async function userWrites(user: User, body: string, opts: { replyToMessageId?: number } = {}) {
-      const sent = d.tg.userSends(user, { text: body }, opts);
-      const topic = await d.waitForTopicOf(user);
-      const copy = await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).find((m) => fromBot(m) && text(m) === body));
-      return { sent, thread: topic.message_thread_id, copy };
-    }
-
-    /** A manager writes in the topic; resolves with their message and the user's copy. */
-    async function managerWrites(user: User, thread: number, body: string, opts: { replyToMessageId?: number } = {}) {
-      const sent = d.tg.managerSends(d.group.id, d.manager, { text: body }, { threadId: thread, ...opts });
-      const copy = await d.tg.waitFor(() => d.botMessagesTo(user).find((m) => text(m) === body));
-      return { sent, copy };
-    }
 
     /** The message's row once it is DELIVERED (written just after Telegram accepted the copy). */
     function delivered(userId: number, where: { userChatMessageId?: number; topicMessageId?: number }) {
@@ -55,19 +38,10 @@ for (const kind of dbKinds) {
       });
     }
 
-    async function outboxDrained() {
-      await eventually(async () => (await prisma().outboxJob.count()) === 0, 10_000);
-    }
-
-    async function assertNoBrokenJobs() {
-      const broken = await prisma().outboxJob.findMany({ where: { state: 'FAILED' } });
-      assert.deepEqual(broken.map((j) => [j.kind, j.lastError]), []);
-    }
-
     describe('edits', () => {
       test('a user edits a text and a photo caption: the copies in the topic are edited in place', async () => {
         const user = d.tg.createUser({ first_name: 'Edith', language_code: 'en' });
-        const { sent, thread, copy } = await userWrites(user, 'My order #123 is late');
+        const { sent, thread, copy } = await userWrites(d, user, 'My order #123 is late');
         const row = await delivered(user.id, { userChatMessageId: sent.message_id });
         assert.equal(row.topicMessageId, copy.message_id);
 
@@ -86,17 +60,17 @@ for (const kind of dbKinds) {
         await d.tg.waitFor(() => d.tg.message(d.group.id, photoCopy.message_id)?.caption === 'screenshot of the error, after the update');
         assert.equal(photoId(d.tg.message(d.group.id, photoCopy.message_id)), photoId(photo), 'the same photo');
 
-        await outboxDrained();
+        await outboxDrained(d);
         assert.deepEqual(relayedInTopic(thread).map(text), ['My order #124 is late', 'screenshot of the error, after the update'], 'nothing new was posted');
         assert.equal(d.botMessagesTo(user).length, 0);
-        await assertNoBrokenJobs();
+        await assertNoBrokenJobs(d);
       });
 
       test('a user edit Telegram cannot apply to the copy: a new version is posted as a reply to the old copy, after an "✏️ edited:" marker', async () => {
         const user = d.tg.createUser({ first_name: 'Otto', language_code: 'en' });
-        const { sent, thread, copy } = await userWrites(user, 'the printer is broken');
+        const { sent, thread, copy } = await userWrites(d, user, 'the printer is broken');
         await delivered(user.id, { userChatMessageId: sent.message_id });
-        await outboxDrained();
+        await outboxDrained(d);
 
         d.tg.failWhen(
           (method, p) => method === 'editMessageText' && Number(p['chat_id']) === d.group.id && Number(p['message_id']) === copy.message_id,
@@ -113,7 +87,7 @@ for (const kind of dbKinds) {
         assert.equal(marker?.reply_to_message?.message_id, copy.message_id);
         assert.equal(text(d.tg.message(d.group.id, copy.message_id)), 'the printer is broken', 'the old copy stays as it was');
 
-        await outboxDrained();
+        await outboxDrained(d);
         assert.deepEqual(relayedInTopic(thread).map(text), ['the printer is broken', '✏️ edited:', 'the scanner is broken']);
         const refused = d.tg.calls.filter((c) => c.method === 'editMessageText' && Number(c.params['message_id']) === copy.message_id);
         assert.deepEqual(refused.map((c) => c.error_code ?? 'ok'), [400], 'tried once, not retried');
@@ -121,13 +95,13 @@ for (const kind of dbKinds) {
         const row = await prisma().message.findFirstOrThrow({ where: { userId: BigInt(user.id), userChatMessageId: sent.message_id } });
         assert.equal(row.topicMessageId, copy.message_id);
         assert.equal(d.botMessagesTo(user).length, 0, 'the user is not bothered');
-        await assertNoBrokenJobs();
+        await assertNoBrokenJobs(d);
       });
 
       test('a manager edits a delivered reply: the user\'s copy shows the new text', async () => {
         const user = d.tg.createUser({ first_name: 'Rita', language_code: 'en' });
-        const { thread } = await userWrites(user, 'how do I reset my password?');
-        const { sent, copy } = await managerWrites(user, thread, 'Open Settings → Security');
+        const { thread } = await userWrites(d, user, 'how do I reset my password?');
+        const { sent, copy } = await managerWrites(d, thread, 'Open Settings → Security');
         const row = await delivered(user.id, { topicMessageId: sent.message_id });
         assert.equal(row.userChatMessageId, copy.message_id);
 
@@ -137,17 +111,17 @@ for (const kind of dbKinds) {
           return text(m) === 'Open Settings → Privacy → Password' && m;
         });
         assert.ok(edited.edit_date);
-        await outboxDrained();
+        await outboxDrained(d);
         assert.deepEqual(d.botMessagesTo(user).map(text), ['Open Settings → Privacy → Password'], 'edited in place, nothing new sent');
-        await assertNoBrokenJobs();
+        await assertNoBrokenJobs(d);
       });
 
       test('a manager edit Telegram cannot apply: the user gets a marker in their language and the new version, as replies to the old copy', async () => {
         const user = d.tg.createUser({ first_name: 'Вера', language_code: 'ru' });
-        const { thread } = await userWrites(user, 'не работает оплата');
-        const { sent, copy } = await managerWrites(user, thread, 'Попробуйте другую карту');
+        const { thread } = await userWrites(d, user, 'не работает оплата');
+        const { sent, copy } = await managerWrites(d, thread, 'Попробуйте другую карту');
         await delivered(user.id, { topicMessageId: sent.message_id });
-        await outboxDrained();
+        await outboxDrained(d);
 
         d.tg.failWhen(
           (method, p) => method === 'editMessageText' && Number(p['chat_id']) === user.id && Number(p['message_id']) === copy.message_id,
@@ -160,58 +134,58 @@ for (const kind of dbKinds) {
         assert.equal(text(marker), '✏️ изменено:');
         assert.equal(marker?.reply_to_message?.message_id, copy.message_id);
         assert.equal(text(d.tg.message(user.id, copy.message_id)), 'Попробуйте другую карту');
-        await outboxDrained();
+        await outboxDrained(d);
         assert.deepEqual(d.botMessagesTo(user).map(text), ['Попробуйте другую карту', '✏️ изменено:', 'Попробуйте оплату через СБП']);
-        await assertNoBrokenJobs();
+        await assertNoBrokenJobs(d);
       });
     });
 
     describe('replies', () => {
       test('a user\'s reply to a manager\'s message points at the manager\'s original in the topic; a user\'s reply to their own message points at its copy', async () => {
         const user = d.tg.createUser({ first_name: 'Paul', language_code: 'en' });
-        const { thread, copy: firstCopy, sent: first } = await userWrites(user, 'my app crashes');
-        const answer = await managerWrites(user, thread, 'Which version do you have?');
+        const { thread, copy: firstCopy, sent: first } = await userWrites(d, user, 'my app crashes');
+        const answer = await managerWrites(d, thread, 'Which version do you have?');
         await delivered(user.id, { topicMessageId: answer.sent.message_id });
         // A second manager message, so that "the latest" is not the right answer by accident.
-        await managerWrites(user, thread, 'And which phone?');
+        await managerWrites(d, thread, 'And which phone?');
 
-        const { copy: replyCopy } = await userWrites(user, 'version 2.3', { replyToMessageId: answer.copy.message_id });
+        const { copy: replyCopy } = await userWrites(d, user, 'version 2.3', { replyToMessageId: answer.copy.message_id });
         assert.equal(replyCopy.reply_to_message?.message_id, answer.sent.message_id, 'a reply to the manager\'s own message in the topic');
         assert.equal(text(replyCopy.reply_to_message), 'Which version do you have?');
         assert.equal(replyCopy.message_thread_id, thread);
 
-        const { copy: selfReplyCopy } = await userWrites(user, 'it crashes on start', { replyToMessageId: first.message_id });
+        const { copy: selfReplyCopy } = await userWrites(d, user, 'it crashes on start', { replyToMessageId: first.message_id });
         assert.equal(selfReplyCopy.reply_to_message?.message_id, firstCopy.message_id, 'a reply to the copy of the user\'s own message');
 
-        const plain = await userWrites(user, 'thanks');
+        const plain = await userWrites(d, user, 'thanks');
         assert.equal(plain.copy.reply_to_message?.message_id, thread, 'a plain message only carries the topic\'s implicit reply');
-        await assertNoBrokenJobs();
+        await assertNoBrokenJobs(d);
       });
 
       test('a manager\'s explicit reply to a user\'s message arrives as a reply to the user\'s original; a message with only the implicit reply to the topic does not', async () => {
         const user = d.tg.createUser({ first_name: 'Lena', language_code: 'en' });
-        const first = await userWrites(user, 'question one');
-        const second = await userWrites(user, 'question two');
+        const first = await userWrites(d, user, 'question one');
+        const second = await userWrites(d, user, 'question two');
         const thread = first.thread;
 
-        const plain = await managerWrites(user, thread, 'Hello!');
+        const plain = await managerWrites(d, thread, 'Hello!');
         assert.equal(plain.sent.reply_to_message?.message_id, thread, 'the fake gives a topic message its implicit reply, as Telegram does');
         assert.equal(plain.copy.reply_to_message, undefined, 'the implicit reply to the topic is not passed on');
 
-        const toFirst = await managerWrites(user, thread, 'About question one: yes.', { replyToMessageId: first.copy.message_id });
+        const toFirst = await managerWrites(d, thread, 'About question one: yes.', { replyToMessageId: first.copy.message_id });
         assert.equal(toFirst.copy.reply_to_message?.message_id, first.sent.message_id, 'a reply to the user\'s own original');
         assert.equal(text(toFirst.copy.reply_to_message), 'question one');
 
         // A reply to another manager message: the user's copy of that one.
-        const toPlain = await managerWrites(user, thread, 'As I said: hello.', { replyToMessageId: plain.sent.message_id });
+        const toPlain = await managerWrites(d, thread, 'As I said: hello.', { replyToMessageId: plain.sent.message_id });
         assert.equal(toPlain.copy.reply_to_message?.message_id, plain.copy.message_id);
 
         // A reply to the card (not a relayed message) has nothing to point at on the user's side.
         const ticket = await prisma().ticket.findFirstOrThrow({ where: { userId: BigInt(user.id) } });
-        const toCard = await managerWrites(user, thread, 'Taking this one.', { replyToMessageId: ticket.cardMessageId! });
+        const toCard = await managerWrites(d, thread, 'Taking this one.', { replyToMessageId: ticket.cardMessageId! });
         assert.equal(toCard.copy.reply_to_message, undefined);
 
-        await outboxDrained();
+        await outboxDrained(d);
         const rows = await prisma().message.findMany({ where: { userId: BigInt(user.id), direction: 'OUTBOUND' }, orderBy: { id: 'asc' } });
         assert.deepEqual(rows.map((m) => [m.replyToSourceId, m.state]), [
           [null, 'DELIVERED'],
@@ -220,14 +194,14 @@ for (const kind of dbKinds) {
           [ticket.cardMessageId, 'DELIVERED'],
         ]);
         void second;
-        await assertNoBrokenJobs();
+        await assertNoBrokenJobs(d);
       });
     });
 
     describe('albums', () => {
       test('a user\'s album of 3 photos arrives in the topic as one album, in order, caption on the first; 3 DELIVERED rows', async () => {
         const user = d.tg.createUser({ first_name: 'Alba', language_code: 'en' });
-        const { thread } = await userWrites(user, 'look at these');
+        const { thread } = await userWrites(d, user, 'look at these');
         const album = d.tg.userSendsAlbum(user, [{ photo: true }, { photo: true }, { photo: true }], 'three screenshots');
         assert.equal(new Set(album.map((m) => m.media_group_id)).size, 1);
 
@@ -253,15 +227,15 @@ for (const kind of dbKinds) {
         // The album's caption, edited by the user, is edited on the first copy.
         d.tg.userEdits(user, album[0]!.message_id, { photo: true, caption: 'three screenshots (v2)' });
         await d.tg.waitFor(() => d.tg.message(d.group.id, copies[0]!.message_id)?.caption === 'three screenshots (v2)');
-        await outboxDrained();
+        await outboxDrained(d);
         assert.equal(d.topicMessages(thread).filter((m) => fromBot(m) && 'photo' in m).length, 3);
-        await assertNoBrokenJobs();
+        await assertNoBrokenJobs(d);
       });
 
       test('an album caption edited before the album went out: the copy carries the new caption, and the edit is not an error', async () => {
         const user = d.tg.createUser({ first_name: 'Early', language_code: 'en' });
-        const { thread } = await userWrites(user, 'hi');
-        await outboxDrained();
+        const { thread } = await userWrites(d, user, 'hi');
+        await outboxDrained(d);
         const album = d.tg.userSendsAlbum(user, [{ photo: true }, { photo: true }], 'draft caption');
         // The album waits a moment for its items; the edit comes in meanwhile.
         d.tg.userEdits(user, album[0]!.message_id, { photo: true, caption: 'final caption' });
@@ -270,16 +244,16 @@ for (const kind of dbKinds) {
           return photos.length === 2 && photos;
         });
         assert.equal(copies[0]?.caption, 'final caption');
-        await outboxDrained();
+        await outboxDrained(d);
         assert.equal(d.tg.message(d.group.id, copies[0]!.message_id)?.caption, 'final caption');
         assert.deepEqual(relayedInTopic(thread).map((m) => m.caption ?? text(m)), ['hi', 'final caption', undefined], 'no marked new version');
         assert.equal(d.botMessagesTo(user).length, 0, 'the user is told of no failure');
-        await assertNoBrokenJobs();
+        await assertNoBrokenJobs(d);
       });
 
       test('a manager\'s album of 2 arrives at the user as one album', async () => {
         const user = d.tg.createUser({ first_name: 'Max', language_code: 'en' });
-        const { thread } = await userWrites(user, 'where do I click?');
+        const { thread } = await userWrites(d, user, 'where do I click?');
         const album = d.tg.managerSendsAlbum(d.group.id, d.manager, [{ photo: true }, { video: true }], 'step 1 and step 2', { threadId: thread });
 
         const copies = await d.tg.waitFor(() => {
@@ -301,9 +275,9 @@ for (const kind of dbKinds) {
           [album[0]!.message_id, copies[0]!.message_id, 'photo'],
           [album[1]!.message_id, copies[1]!.message_id, 'video'],
         ]);
-        await outboxDrained();
+        await outboxDrained(d);
         assert.equal(d.botMessagesTo(user).length, 2, 'nothing else was sent');
-        await assertNoBrokenJobs();
+        await assertNoBrokenJobs(d);
       });
     });
 
@@ -315,7 +289,7 @@ for (const kind of dbKinds) {
       const topic = await d.waitForTopicOf(user);
       const thread = topic.message_thread_id;
       await d.tg.waitFor(() => relayedInTopic(thread).length === 5, { timeoutMs: 10_000 });
-      await outboxDrained();
+      await outboxDrained(d);
       await pause(200);
 
       const relayed = relayedInTopic(thread);
@@ -327,7 +301,7 @@ for (const kind of dbKinds) {
       assert.ok(relayed[1]?.media_group_id, 'still one album');
       const rows = await prisma().message.findMany({ where: { userId: BigInt(user.id) }, orderBy: { id: 'asc' } });
       assert.deepEqual(rows.map((m) => [m.userChatMessageId, m.topicMessageId, m.state]), [before, ...album, after].map((m, i) => [m.message_id, relayed[i]!.message_id, 'DELIVERED']));
-      await assertNoBrokenJobs();
+      await assertNoBrokenJobs(d);
     });
   });
 }

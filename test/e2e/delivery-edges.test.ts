@@ -6,12 +6,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Message, User } from 'grammy/types';
-import type { CallRecord } from '../fake-telegram/server.js';
+import { assertNoBrokenJobs, callsTo, command, fromBot as isFromBot, outboxDrained, pause, pressCardButton, userWrites } from '../support/actions.js';
 import { dbKinds } from '../support/databases.js';
 import { eventually, startDesk, text, type TestDesk } from '../support/desk.js';
-
-/** Only to show that something does NOT happen; never used to wait for something that should. */
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const kind of dbKinds) {
   describe(`delivery edges on ${kind}`, () => {
@@ -25,42 +22,33 @@ for (const kind of dbKinds) {
     });
 
     const prisma = () => d.app.db.prisma;
-    const fromBot = (m: Message) => m.from?.id === d.tg.botUser.id;
-
-    /** The user writes; resolves when the copy has landed in their topic. */
-    async function userWrites(user: User, body: string) {
-      const sent = d.tg.userSends(user, { text: body });
-      const topic = await d.waitForTopicOf(user);
-      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === body));
-      return { sent, topic };
-    }
-
-    /** The bot's calls of a method into one chat (chat_id is a number in grammY's JSON bodies). */
-    function callsTo(method: string, chatId: number, where: (c: CallRecord) => boolean = () => true): CallRecord[] {
-      return d.tg.calls.filter((c) => c.method === method && Number(c.params['chat_id']) === chatId && where(c));
-    }
-
-    /** The outbox has nothing left to do. */
-    async function outboxDrained() {
-      await eventually(async () => (await prisma().outboxJob.count()) === 0, 10_000);
-    }
-
-    /** A job the outbox gave up on as a bug ("outbox: job failed") must never appear. */
-    async function assertNoBrokenJobs() {
-      const broken = await prisma().outboxJob.findMany({ where: { state: 'FAILED' } });
-      assert.deepEqual(broken.map((j) => [j.kind, j.lastError]), []);
-    }
+    const fromBot = (m: Message) => isFromBot(d, m);
 
     const messageRow = (userId: number, where: { userChatMessageId?: number; topicMessageId?: number }) =>
       prisma().message.findFirstOrThrow({ where: { userId: BigInt(userId), ...where } });
+    /** The message's row once it is FAILED. */
+    const failedRow = (userId: number, where: { userChatMessageId?: number; topicMessageId?: number }) =>
+      eventually(async () => {
+        const m = await messageRow(userId, where);
+        return m.state === 'FAILED' && m;
+      });
+    /** Telegram refuses every copy of this message (from the chat it is in) with a 400. */
+    const refuseCopiesOf = (fromChatId: number, messageId: number, description: string) =>
+      d.tg.failWhen(
+        (method, p) => method === 'copyMessage' && Number(p['from_chat_id']) === fromChatId && Number(p['message_id']) === messageId,
+        { error_code: 400, description },
+        100,
+      );
+    /** The first ⚠️ notice the bot sent the user. */
+    const noticeTo = (user: User) => d.tg.waitFor(() => d.botMessagesTo(user).find((m) => text(m)?.startsWith('⚠️')));
 
     test('deleted topic: the next messages open ONE new topic, in order, whose card says the old one was lost', async () => {
       const user = d.tg.createUser({ first_name: 'Lena', last_name: 'Lost', language_code: 'en' });
-      const { topic: old } = await userWrites(user, 'before deletion');
+      const { topic: old } = await userWrites(d, user, 'before deletion');
       // A manager answers first (📝), so the old card is also the one a status change would edit.
       d.tg.managerSends(d.group.id, d.manager, { text: 'looking into it' }, { threadId: old.message_thread_id });
       await d.tg.waitFor(() => d.botMessagesTo(user).some((m) => text(m) === 'looking into it'));
-      await outboxDrained();
+      await outboxDrained(d);
       const oldCardId = (await prisma().ticket.findFirstOrThrow({ where: { userId: BigInt(user.id) } })).cardMessageId;
 
       d.tg.managerDeletesTopic(d.group.id, old.message_thread_id);
@@ -71,12 +59,12 @@ for (const kind of dbKinds) {
       const fresh = await d.tg.waitFor(() => d.tg.topics(d.group.id).find((t) => !t.deleted));
       assert.notEqual(fresh.message_thread_id, old.message_thread_id);
       await d.tg.waitFor(() => d.topicMessages(fresh.message_thread_id).filter((m) => text(m)?.startsWith('after deletion')).length === 2, { timeoutMs: 10_000 });
-      await outboxDrained();
+      await outboxDrained(d);
 
       const topics = d.tg.topics(d.group.id);
       assert.equal(topics.length, 2, 'exactly one new topic');
       assert.deepEqual(topics.map((t) => t.deleted), [true, false]);
-      assert.equal(callsTo('createForumTopic', d.group.id, (c) => c.ok).length, 2, 'one topic for the first message, one replacement');
+      assert.equal(callsTo(d.tg, 'createForumTopic', d.group.id, (c) => c.ok).length, 2, 'one topic for the first message, one replacement');
       assert.equal(fresh.name, '❗️ Lena Lost', 'the user wrote again: ❗️');
 
       const inTopic = d.topicMessages(fresh.message_thread_id);
@@ -105,24 +93,24 @@ for (const kind of dbKinds) {
       // Managers answer in the new topic, and it reaches the user.
       d.tg.managerSends(d.group.id, d.manager, { text: 'found you again' }, { threadId: fresh.message_thread_id });
       await d.tg.waitFor(() => d.botMessagesTo(user).some((m) => text(m) === 'found you again'));
-      await assertNoBrokenJobs();
+      await assertNoBrokenJobs(d);
     });
 
     test('deleted topic after 🏁 and closing: the new ticket gets one new topic with ONE card, which says the old topic was lost', async () => {
       const user = d.tg.createUser({ first_name: 'Rita', language_code: 'en' });
-      const { topic: old } = await userWrites(user, 'first question');
-      d.tg.managerSends(d.group.id, d.manager, { text: '/close', entities: [{ type: 'bot_command', offset: 0, length: 6 }] }, { threadId: old.message_thread_id });
+      const { topic: old } = await userWrites(d, user, 'first question');
+      d.tg.managerSends(d.group.id, d.manager, command('/close'), { threadId: old.message_thread_id });
       await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '🏁 Rita');
       d.tg.managerClosesTopic(d.group.id, d.manager, old.message_thread_id);
       await eventually(async () => (await prisma().topic.findFirst({ where: { threadId: old.message_thread_id } }))?.closed);
-      await outboxDrained();
+      await outboxDrained(d);
 
       d.tg.managerDeletesTopic(d.group.id, old.message_thread_id);
       d.tg.userSends(user, { text: 'second question' });
       d.tg.userSends(user, { text: 'second question, more' });
       const fresh = await d.tg.waitFor(() => d.tg.topics(d.group.id).find((t) => !t.deleted));
       await d.tg.waitFor(() => d.topicMessages(fresh.message_thread_id).filter((m) => text(m)?.startsWith('second question')).length === 2, { timeoutMs: 10_000 });
-      await outboxDrained();
+      await outboxDrained(d);
 
       assert.equal(d.tg.topics(d.group.id).length, 2, 'exactly one new topic');
       assert.equal(fresh.name, '❗️ Rita');
@@ -142,15 +130,14 @@ for (const kind of dbKinds) {
       assert.equal(row.closed, false);
 
       // The card's buttons work on the new ticket.
-      d.tg.pressButton(d.manager, d.group.id, cards[0]!.message_id, `status:${tickets[1]!.id}:IN_WORK`);
+      pressCardButton(d, d.manager, cards[0]!.message_id, '📝 Take');
       await d.tg.waitFor(() => d.tg.topics(d.group.id).find((t) => !t.deleted)?.name === '📝 Rita');
-      await assertNoBrokenJobs();
+      await assertNoBrokenJobs(d);
     });
 
     test('blocked user: flagged with a notice; a reply fails once with a notice, no retry; unblocking brings them back', async () => {
       const user = d.tg.createUser({ first_name: 'Boris', language_code: 'en' });
-      const { topic } = await userWrites(user, 'hello');
-      const thread = topic.message_thread_id;
+      const { thread } = await userWrites(d, user, 'hello');
 
       d.tg.userBlocksBot(user);
       await eventually(async () => (await prisma().user.findUnique({ where: { id: BigInt(user.id) } }))?.blocked === true);
@@ -160,18 +147,15 @@ for (const kind of dbKinds) {
       const reply = d.tg.managerSends(d.group.id, d.manager, { text: 'are you there?' }, { threadId: thread });
       const notice = await d.tg.waitFor(() => d.topicMessages(thread).find((m) => fromBot(m) && m.reply_to_message?.message_id === reply.message_id));
       assert.equal(text(notice), '⚠️ Reply not delivered to the user: the user blocked the bot');
-      const failed = await eventually(async () => {
-        const m = await messageRow(user.id, { topicMessageId: reply.message_id });
-        return m.state === 'FAILED' && m;
-      });
+      const failed = await failedRow(user.id, { topicMessageId: reply.message_id });
       assert.equal(failed.direction, 'OUTBOUND');
       assert.equal(failed.error, 'Forbidden: bot was blocked by the user');
       assert.equal(failed.userChatMessageId, null);
 
       // A 403 is final: the copy is not tried again.
-      await outboxDrained();
+      await outboxDrained(d);
       await pause(1200);
-      const copies = callsTo('copyMessage', user.id);
+      const copies = callsTo(d.tg, 'copyMessage', user.id);
       assert.equal(copies.length, 1, 'the copy to the user was tried exactly once');
       assert.equal(copies[0]?.error_code, 403);
       assert.equal(await prisma().outboxJob.count(), 0);
@@ -179,10 +163,10 @@ for (const kind of dbKinds) {
       // Unblocked, the user writes again.
       d.tg.userUnblocksBot(user);
       await eventually(async () => (await prisma().user.findUnique({ where: { id: BigInt(user.id) } }))?.blocked === false);
-      await userWrites(user, 'I am back');
+      await userWrites(d, user, 'I am back');
       const isBack = (m: Message) => fromBot(m) && text(m) === 'ℹ️ The user can receive replies again.';
       await d.tg.waitFor(() => d.topicMessages(thread).find(isBack));
-      await outboxDrained();
+      await outboxDrained(d);
       assert.equal(d.topicMessages(thread).filter(isBack).length, 1, 'one "back" notice, not one per signal');
       assert.equal(d.tg.topics(d.group.id).length, 1, 'the same topic');
       assert.equal((await prisma().user.findUniqueOrThrow({ where: { id: BigInt(user.id) } })).blocked, false);
@@ -191,7 +175,7 @@ for (const kind of dbKinds) {
       d.tg.managerSends(d.group.id, d.manager, { text: 'welcome back' }, { threadId: thread });
       await d.tg.waitFor(() => d.botMessagesTo(user).some((m) => text(m) === 'welcome back'));
       assert.deepEqual(d.botMessagesTo(user).map(text), ['welcome back'], 'the failed reply was never delivered late');
-      await assertNoBrokenJobs();
+      await assertNoBrokenJobs(d);
     });
 
     test('lost "Manage topics" right: a new user\'s message is held (PENDING, job with lastError) and delivered once the right is back', async () => {
@@ -223,18 +207,18 @@ for (const kind of dbKinds) {
       d.tg.setBotRights(d.group.id, { status: 'administrator', can_manage_topics: true });
       const topic = await d.waitForTopicOf(user);
       await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'while the bot has no rights'), { timeoutMs: 4000 });
-      await outboxDrained();
+      await outboxDrained(d);
       assert.equal(d.tg.topics(d.group.id).length, 1);
       assert.equal(d.topicMessages(topic.message_thread_id).filter((m) => text(m) === 'while the bot has no rights').length, 1, 'delivered once');
       assert.equal((await messageRow(user.id, { userChatMessageId: sent.message_id })).state, 'DELIVERED');
       assert.ok(d.topicMessages(topic.message_thread_id).some((m) => fromBot(m) && /Ticket #/.test(text(m) ?? '')), 'with its card');
-      await assertNoBrokenJobs();
+      await assertNoBrokenJobs(d);
     });
 
     test('bot removed from the group: an existing user\'s message is held and delivered to the same topic once the bot is back', async () => {
       const user = d.tg.createUser({ first_name: 'Kept', language_code: 'en' });
-      const { topic } = await userWrites(user, 'before removal');
-      await outboxDrained();
+      const { topic } = await userWrites(d, user, 'before removal');
+      await outboxDrained(d);
 
       d.tg.setBotRights(d.group.id, { status: 'kicked' });
       const sent = d.tg.userSends(user, { text: 'while the bot is out' });
@@ -250,14 +234,14 @@ for (const kind of dbKinds) {
 
       d.tg.setBotRights(d.group.id, { status: 'administrator' });
       await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'while the bot is out'), { timeoutMs: 4000 });
-      await outboxDrained();
+      await outboxDrained(d);
       assert.equal(d.tg.topics(d.group.id).length, 1, 'the same topic');
       assert.deepEqual(
         d.topicMessages(topic.message_thread_id).map(text).filter((t) => t === 'before removal' || t === 'while the bot is out'),
         ['before removal', 'while the bot is out'],
       );
       assert.equal((await messageRow(user.id, { userChatMessageId: sent.message_id })).state, 'DELIVERED');
-      await assertNoBrokenJobs();
+      await assertNoBrokenJobs(d);
     });
 
     test('5xx and dropped connections: retried, delivered exactly once, order kept', async () => {
@@ -273,111 +257,88 @@ for (const kind of dbKinds) {
       const thread = topic.message_thread_id;
       const storm = () => d.topicMessages(thread).map(text).filter((t) => t?.startsWith('storm'));
       await d.tg.waitFor(() => storm().length === 2, { timeoutMs: 10_000 });
-      await outboxDrained();
+      await outboxDrained(d);
       assert.deepEqual(storm(), ['storm 1', 'storm 2'], 'each once, the retried one not overtaken');
-      const firstCopies = callsTo('copyMessage', d.group.id, (c) => Number(c.params['message_id']) === first.message_id);
+      const firstCopies = callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params['message_id']) === first.message_id);
       assert.deepEqual(firstCopies.map((c) => c.error_code ?? 'ok'), [502, 502, 'ok']);
-      assert.equal(callsTo('copyMessage', d.group.id, (c) => Number(c.params['message_id']) === second.message_id).length, 1);
+      assert.equal(callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params['message_id']) === second.message_id).length, 1);
       for (const sent of [first, second]) assert.equal((await messageRow(user.id, { userChatMessageId: sent.message_id })).state, 'DELIVERED');
 
       // The connection drops before Telegram answers: grammY sees a network error; the copy is sent again.
       d.tg.dropConnectionNext('copyMessage');
       const third = d.tg.userSends(user, { text: 'storm 3' });
       await d.tg.waitFor(() => storm().length === 3, { timeoutMs: 10_000 });
-      await outboxDrained();
+      await outboxDrained(d);
       await pause(300);
       assert.deepEqual(storm(), ['storm 1', 'storm 2', 'storm 3']);
-      const thirdCopies = callsTo('copyMessage', d.group.id, (c) => Number(c.params['message_id']) === third.message_id);
+      const thirdCopies = callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params['message_id']) === third.message_id);
       assert.deepEqual(thirdCopies.map((c) => (c.dropped ? 'dropped' : c.ok ? 'ok' : c.error_code)), ['dropped', 'ok']);
       const row = await messageRow(user.id, { userChatMessageId: third.message_id });
       assert.equal(row.state, 'DELIVERED');
       assert.equal(row.topicMessageId, d.topicMessages(thread).find((m) => text(m) === 'storm 3')!.message_id);
       assert.equal(d.botMessagesTo(user).length, 0, 'the user was never told of a failure');
-      await assertNoBrokenJobs();
+      await assertNoBrokenJobs(d);
     });
 
     test('too long: a caption Telegram refuses gets the user a notice in their language, no retry; a refused reply gets the managers a notice', async () => {
       const user = d.tg.createUser({ first_name: 'Verbose', language_code: 'en' });
-      const { topic } = await userWrites(user, 'short one');
-      const thread = topic.message_thread_id;
-      await outboxDrained();
+      const { thread } = await userWrites(d, user, 'short one');
+      await outboxDrained(d);
 
       // A Premium user may write a 2048-character caption; a bot may send at most 1024. The fake
       // copies any caption, so Telegram's refusal is forced for this message (and every retry).
       const caption = `screenshot: ${'x'.repeat(1500)}`;
       const photo = d.tg.userSends(user, { photo: true, caption });
       assert.equal(photo.caption?.length, caption.length, 'the fake keeps the long caption on the user\'s message');
-      d.tg.failWhen(
-        (method, p) => method === 'copyMessage' && Number(p['from_chat_id']) === user.id && Number(p['message_id']) === photo.message_id,
-        { error_code: 400, description: 'Bad Request: message caption is too long' },
-        100,
-      );
-      const notice = await d.tg.waitFor(() => d.botMessagesTo(user).find((m) => text(m)?.startsWith('⚠️')));
+      refuseCopiesOf(user.id, photo.message_id, 'Bad Request: message caption is too long');
+      const notice = await noticeTo(user);
       assert.equal(text(notice), '⚠️ Your message did not reach support: the message is too long. Please try again or send it another way.');
-      const row = await eventually(async () => {
-        const m = await messageRow(user.id, { userChatMessageId: photo.message_id });
-        return m.state === 'FAILED' && m;
-      });
+      const row = await failedRow(user.id, { userChatMessageId: photo.message_id });
       assert.equal(row.error, 'Bad Request: message caption is too long');
-      await outboxDrained();
+      await outboxDrained(d);
       await pause(1200);
-      assert.equal(callsTo('copyMessage', d.group.id, (c) => Number(c.params['message_id']) === photo.message_id).length, 1, 'not retried');
+      assert.equal(callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params['message_id']) === photo.message_id).length, 1, 'not retried');
       assert.ok(!d.topicMessages(thread).some((m) => 'photo' in m));
       assert.equal(d.botMessagesTo(user).length, 1, 'one notice');
 
       // A manager's message Telegram refuses to copy to the user.
       const reply = d.tg.managerSends(d.group.id, d.manager, { text: 'a very long answer' }, { threadId: thread });
-      d.tg.failWhen(
-        (method, p) => method === 'copyMessage' && Number(p['chat_id']) === user.id && Number(p['message_id']) === reply.message_id,
-        { error_code: 400, description: 'Bad Request: message is too long' },
-        100,
-      );
+      refuseCopiesOf(d.group.id, reply.message_id, 'Bad Request: message is too long');
       const topicNotice = await d.tg.waitFor(() => d.topicMessages(thread).find((m) => fromBot(m) && m.reply_to_message?.message_id === reply.message_id));
       assert.equal(text(topicNotice), '⚠️ Reply not delivered to the user: the message is too long for Telegram');
-      const out = await eventually(async () => {
-        const m = await messageRow(user.id, { topicMessageId: reply.message_id });
-        return m.state === 'FAILED' && m;
-      });
+      const out = await failedRow(user.id, { topicMessageId: reply.message_id });
       assert.equal(out.error, 'Bad Request: message is too long');
-      await outboxDrained();
+      await outboxDrained(d);
       await pause(1200);
-      assert.equal(callsTo('copyMessage', user.id).length, 1, 'not retried');
+      assert.equal(callsTo(d.tg, 'copyMessage', user.id).length, 1, 'not retried');
       assert.equal(d.botMessagesTo(user).length, 1, 'the user got nothing but the earlier notice');
       assert.equal((await prisma().user.findUniqueOrThrow({ where: { id: BigInt(user.id) } })).blocked, false, 'a refusal is not a block');
-      await assertNoBrokenJobs();
+      await assertNoBrokenJobs(d);
     });
 
     test('content Telegram cannot copy: the user gets a notice in Russian, and the next message goes through', async () => {
       const user = d.tg.createUser({ first_name: 'Иван', language_code: 'ru' });
-      const { topic } = await userWrites(user, 'Привет');
-      const thread = topic.message_thread_id;
-      await outboxDrained();
+      const { thread } = await userWrites(d, user, 'Привет');
+      await outboxDrained(d);
 
       const poll = d.tg.userSends(user, { poll: { question: 'Что выбрать?', options: ['А', 'Б'] } });
-      d.tg.failWhen(
-        (method, p) => method === 'copyMessage' && Number(p['from_chat_id']) === user.id && Number(p['message_id']) === poll.message_id,
-        { error_code: 400, description: "Bad Request: message can't be copied" },
-        100,
-      );
-      const notice = await d.tg.waitFor(() => d.botMessagesTo(user).find((m) => text(m)?.startsWith('⚠️')));
+      refuseCopiesOf(user.id, poll.message_id, "Bad Request: message can't be copied");
+      const notice = await noticeTo(user);
       assert.equal(text(notice), '⚠️ Сообщение не доставлено в поддержку: такой тип сообщения нельзя переслать. Попробуйте ещё раз или отправьте его по-другому.');
-      const row = await eventually(async () => {
-        const m = await messageRow(user.id, { userChatMessageId: poll.message_id });
-        return m.state === 'FAILED' && m;
-      });
+      const row = await failedRow(user.id, { userChatMessageId: poll.message_id });
       assert.equal(row.error, "Bad Request: message can't be copied");
       assert.equal(row.kind, 'poll');
 
-      await userWrites(user, 'А так дойдёт?');
-      await outboxDrained();
+      await userWrites(d, user, 'А так дойдёт?');
+      await outboxDrained(d);
       assert.deepEqual(
         d.topicMessages(thread).filter((m) => fromBot(m) && !m.reply_markup && !('forum_topic_created' in m)).map(text),
         ['Привет', 'А так дойдёт?'],
       );
       assert.ok(!d.topicMessages(thread).some((m) => 'poll' in m));
-      assert.equal(callsTo('copyMessage', d.group.id, (c) => Number(c.params['message_id']) === poll.message_id).length, 1, 'not retried');
+      assert.equal(callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params['message_id']) === poll.message_id).length, 1, 'not retried');
       assert.equal(d.botMessagesTo(user).length, 1, 'one notice');
-      await assertNoBrokenJobs();
+      await assertNoBrokenJobs(d);
     });
   });
 }

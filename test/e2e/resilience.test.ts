@@ -3,10 +3,9 @@
 // PostgreSQL.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { command, pause, userWrites } from '../support/actions.js';
 import { dbKinds } from '../support/databases.js';
 import { eventually, startDesk, text, type TestDesk } from '../support/desk.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const kind of dbKinds) {
   describe(`resilience on ${kind}`, () => {
@@ -22,18 +21,14 @@ for (const kind of dbKinds) {
       const ru = d.tg.createUser({ first_name: 'Иван', language_code: 'ru' });
       const unknown = d.tg.createUser({ first_name: 'Nobody' });
       const de = d.tg.createUser({ first_name: 'Hans', language_code: 'de' });
-      for (const u of [ru, unknown, de]) d.tg.userSends(u, { text: '/start', entities: [{ type: 'bot_command', offset: 0, length: 6 }] });
+      for (const u of [ru, unknown, de]) d.tg.userSends(u, command('/start'));
       assert.match(text(await d.tg.waitFor(() => d.botMessagesTo(ru)[0])) ?? '', /^Здравствуйте!/);
       assert.match(text(await d.tg.waitFor(() => d.botMessagesTo(unknown)[0])) ?? '', /^Здравствуйте!/, 'Russian when Telegram gives no language');
       assert.match(text(await d.tg.waitFor(() => d.botMessagesTo(de)[0])) ?? '', /^Hello!/, 'English for other languages');
 
-      await d.app.stop();
-      const { createApp } = await import('../../src/app.js');
-      const { createLogger } = await import('../../src/logger.js');
-      d.app = createApp({ ...d.config, GREETING_EN: 'Welcome to ACME support <3', GREETING_RU: undefined }, createLogger('silent'));
-      await d.app.start();
+      await d.restart({ GREETING_EN: 'Welcome to ACME support <3', GREETING_RU: undefined });
       const en = d.tg.createUser({ first_name: 'Ann', language_code: 'en' });
-      d.tg.userSends(en, { text: '/start', entities: [{ type: 'bot_command', offset: 0, length: 6 }] });
+      d.tg.userSends(en, command('/start'));
       assert.equal(text(await d.tg.waitFor(() => d.botMessagesTo(en)[0])), 'Welcome to ACME support <3');
       assert.equal(d.tg.topics(d.group.id).length, 0, '/start opens no topic');
     });
@@ -61,9 +56,7 @@ for (const kind of dbKinds) {
 
     test('when even a re-created topic refuses the message, the user gets a plain notice in their language', async () => {
       const user = d.tg.createUser({ first_name: 'Петя', language_code: 'ru' });
-      d.tg.userSends(user, { text: 'первое' });
-      const topic = await d.waitForTopicOf(user);
-      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'первое'));
+      await userWrites(d, user, 'первое');
       d.tg.failWhen((method, p) => method === 'copyMessage' && Number(p.chat_id) === d.group.id, { error_code: 400, description: 'Bad Request: message thread not found' }, 2);
       d.tg.userSends(user, { text: 'второе' });
       const notice = await d.tg.waitFor(() => d.botMessagesTo(user).find((m) => text(m)?.startsWith('⚠️')));
@@ -79,7 +72,7 @@ for (const kind of dbKinds) {
       d.tg.redeliverMessage(first);
       d.tg.userSends(user, { text: 'next' });
       await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'next'));
-      await sleep(300);
+      await pause(300);
       assert.deepEqual(
         d.topicMessages(topic.message_thread_id).map(text).filter((t) => t === 'only once please' || t === 'next'),
         ['only once please', 'next'],
@@ -92,14 +85,8 @@ for (const kind of dbKinds) {
     test('status changes while renames wait for the group\'s limit: the topic ends with the ticket\'s real status', async () => {
       const user = d.tg.createUser({ first_name: 'Quick', language_code: 'en' });
       // This desk needs the group's limit on (the test desk has limits off).
-      await d.app.stop();
-      const { createApp } = await import('../../src/app.js');
-      const { createLogger } = await import('../../src/logger.js');
-      d.app = createApp({ ...d.config, LIMIT_GROUP: { limit: 3, windowMs: 1500 } }, createLogger('silent'));
-      await d.app.start();
-      d.tg.userSends(user, { text: 'hello' });
-      const topic = await d.waitForTopicOf(user);
-      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'hello'));
+      await d.restart({ LIMIT_GROUP: { limit: 3, windowMs: 1500 } });
+      const { topic } = await userWrites(d, user, 'hello');
       // The manager answers (📝 queued behind the limit), and the user answers back at once (❗️).
       d.tg.managerSends(d.group.id, d.manager, { text: 'hi, checking' }, { threadId: topic.message_thread_id });
       await d.tg.waitFor(() => d.botMessagesTo(user).some((m) => text(m) === 'hi, checking'));

@@ -2,30 +2,11 @@
 // problem, and a non-zero exit. Runs the real entry point (src/main.ts) as a
 // child process, as `npm start` would.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { startFakeTelegram, type FakeTelegram } from '../fake-telegram/server.js';
+import { runBotProcess as runMain, startBotProcess } from '../support/bot-process.js';
 import { freshDatabase, type TestDatabase } from '../support/databases.js';
 import { TEST_TOKEN } from '../support/desk.js';
-
-const root = new URL('../..', import.meta.url).pathname;
-
-function runMain(env: Record<string, string>, opts: { killAfterMs?: number } = {}) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: root,
-      // Only what the test sets: no .env, no variables of the developer's shell.
-      env: { PATH: process.env.PATH ?? '', DOTENV_CONFIG_PATH: '/nonexistent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    if (opts.killAfterMs) setTimeout(() => child.kill('SIGTERM'), opts.killAfterMs);
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr, stdout }));
-  });
-}
 
 describe('start-up', () => {
   let tg: FakeTelegram;
@@ -89,10 +70,9 @@ describe('start-up', () => {
 
   test('a good config starts polling, and SIGTERM stops it cleanly; the token is never logged', async () => {
     const group = tg.createSupergroup({});
-    const r = await runMain(
-      { BOT_TOKEN: tg.token, SUPPORT_CHAT_ID: String(group.id), TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: db.url, LOG_LEVEL: 'debug' },
-      { killAfterMs: 4000 },
-    );
+    const bot = startBotProcess({ BOT_TOKEN: tg.token, SUPPORT_CHAT_ID: String(group.id), TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: db.url, LOG_LEVEL: 'debug' });
+    await bot.ready();
+    const r = { ...(await bot.stop()), stdout: bot.stdout(), stderr: bot.stderr() };
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /polling for updates/);
     assert.match(r.stdout, /"msg":"stopped"/);

@@ -5,6 +5,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { run } from '@grammyjs/runner';
 import { Api, Bot, GrammyError, HttpError, InputFile } from 'grammy';
 import type { Message, Update } from 'grammy/types';
+import { pause } from '../support/actions.js';
 import { startFakeTelegram, type FakeTelegram } from './server.js';
 
 async function fresh(t: TestContext): Promise<FakeTelegram> {
@@ -111,16 +112,64 @@ describe('getUpdates', () => {
     assert.ok(Date.now() - started < 2000);
   });
 
+  test('holdNextGetUpdates: the call after a delivered batch confirms it and gets no answer until the client goes', async (t) => {
+    const tg = await fresh(t);
+    const user = tg.createUser({ first_name: 'U' });
+    tg.userSends(user, { text: '1' });
+    tg.userSends(user, { text: '2' });
+    const held = tg.holdNextGetUpdates();
+    let announced = false;
+    void held.then(() => (announced = true));
+    const batch: Update[] = (await call(tg, 'getUpdates', { timeout: 0 })).body.result;
+    assert.equal(batch.length, 2);
+    assert.equal(announced, false, 'the call that delivers a batch is not the one held');
+    const aborted = new AbortController();
+    const next = fetch(`${tg.apiRoot}/bot${tg.token}/getUpdates`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ offset: batch[1]!.update_id + 1, timeout: 0 }), signal: aborted.signal,
+    });
+    await held;
+    assert.equal(tg.pendingUpdates(), 0, 'its offset confirmed the batch');
+    tg.userSends(user, { text: '3' });
+    await pause(300);
+    assert.equal(tg.pendingUpdates(), 1, 'nothing answers the held call, not even a new update');
+    aborted.abort();
+    await assert.rejects(next);
+    const rest: Update[] = (await call(tg, 'getUpdates', { timeout: 0 })).body.result;
+    assert.deepEqual(rest.map((u) => u.message?.text), ['3'], 'the next client gets what is left');
+  });
+
+  test('revokeToken: every later call gets 401 Unauthorized', async (t) => {
+    const tg = await fresh(t);
+    assert.equal((await call(tg, 'getMe')).status, 200);
+    tg.revokeToken();
+    assert.deepEqual(await call(tg, 'getUpdates'), { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
+  });
+
+  test('an anonymous admin\'s message: from @GroupAnonymousBot, sender_chat the group, in the topic', async (t) => {
+    const tg = await fresh(t);
+    const group = tg.createSupergroup({ title: 'Support' });
+    const topic = (await call(tg, 'createForumTopic', { chat_id: group.id, name: 'T' })).body.result;
+    const m = tg.anonymousAdminSends(group.id, { text: 'hi' }, { threadId: topic.message_thread_id });
+    assert.deepEqual(m.from, { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' });
+    assert.equal(m.sender_chat?.id, group.id);
+    assert.equal(m.is_topic_message, true);
+    const updates: Update[] = (await call(tg, 'getUpdates', { timeout: 0 })).body.result;
+    const seen = updates.find((u) => u.message?.text === 'hi')?.message;
+    assert.equal(seen?.sender_chat?.id, group.id);
+    assert.equal(seen?.message_thread_id, topic.message_thread_id);
+  });
+
   test('a second poller ends the older one with one 409 per 3 s, then []', async (t) => {
     const tg = await fresh(t);
     const older = call(tg, 'getUpdates', { timeout: 5 });
-    await new Promise((r) => setTimeout(r, 100));
+    await pause(100);
     const newer = call(tg, 'getUpdates', { timeout: 5 });
     assert.deepEqual(await older, {
       status: 409,
       body: { ok: false, error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' },
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await pause(100);
     const third = call(tg, 'getUpdates', { timeout: 5 });
     assert.deepEqual((await newer).body, { ok: true, result: [] }, 'within 3 s the older just gets []');
     await tg.stop();

@@ -35,6 +35,9 @@ export type FaultPredicate = (method: string, params: Record<string, unknown>) =
 
 const CONFLICT_INTERVAL_MS = 3000; // at most one 409 per this interval, as the real server does
 
+/** The user Telegram puts in `from` of a message an admin posts anonymously, the group being the sender_chat. */
+export const GROUP_ANONYMOUS_BOT: User = { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' };
+
 interface HeldPoll { limit: number; finish: (result: Update[] | ApiError) => void }
 
 export class FakeTelegram {
@@ -64,6 +67,13 @@ export class FakeTelegram {
   private wakeScheduled = false;
   private lastConflictAt = 0;
   private stopping: Promise<void> | undefined;
+  /** holdNextGetUpdates is waiting for the getUpdates that confirms a delivered batch. */
+  private holdRequest: (() => void) | undefined;
+  /** getUpdates calls kept open by holdNextGetUpdates; answered [] only on stop() or when the client goes. */
+  private readonly frozen = new Set<() => void>();
+  /** The last getUpdates answer carried updates, and no getUpdates came since. */
+  private batchOut = false;
+  private revoked = false;
 
   constructor(opts: FakeTelegramOptions = {}) {
     this.token = opts.token ?? '123456:TEST-TOKEN';
@@ -101,6 +111,8 @@ export class FakeTelegram {
   stop(): Promise<void> {
     this.stopping ??= new Promise<void>((resolve) => {
       this.held?.finish([]);
+      for (const release of [...this.frozen]) release();
+      this.holdRequest = undefined;
       this.server.close(() => resolve());
       this.server.closeIdleConnections();
     });
@@ -133,7 +145,7 @@ export class FakeTelegram {
       if (!route) throw E.notFound();
       params = await readParams(req, url);
       at = Date.now();
-      if (route[1] !== this.token) throw E.unauthorized();
+      if (route[1] !== this.token || this.revoked) throw E.unauthorized();
       const lower = method.toLowerCase();
       const handler = lower === 'getupdates' ? (p: Params) => this.getUpdates(p, gone.signal) : this.methods.get(lower);
       if (!handler) throw E.methodNotFound();
@@ -219,12 +231,28 @@ export class FakeTelegram {
     const offset = Number(p['offset'] ?? 0) || 0;
     if (offset > 0) w.updates.confirm(offset);
     else if (offset < 0) w.updates.keepLast(-offset);
+    const afterBatch = this.batchOut;
+    this.batchOut = false;
+    if (afterBatch && this.holdRequest && !this.stopping) {
+      // holdNextGetUpdates: the offset above confirmed the batch; this call now gets no answer.
+      const announce = this.holdRequest;
+      this.holdRequest = undefined;
+      return new Promise<Update[]>((resolve) => {
+        const release = () => {
+          this.frozen.delete(release);
+          resolve([]);
+        };
+        this.frozen.add(release);
+        gone.addEventListener('abort', release);
+        announce();
+      });
+    }
     // Out-of-range values are clamped, not refused, as in the Bot API server.
     const clamp = (v: unknown, fallback: number, min: number, max: number) =>
       Math.min(max, Math.max(min, v === undefined || v === '' || Number.isNaN(Number(v)) ? fallback : Math.trunc(Number(v))));
     const limit = clamp(p['limit'], 100, 1, 100);
     const timeout = clamp(p['timeout'], 0, 0, 50);
-    if (w.updates.length || timeout === 0 || this.stopping) return w.updates.slice(limit);
+    if (w.updates.length || timeout === 0 || this.stopping) return this.deliver(w.updates.slice(limit));
     return new Promise<Update[]>((resolve, reject) => {
       const timer = setTimeout(() => held.finish([]), timeout * 1000);
       const held: HeldPoll = {
@@ -233,12 +261,41 @@ export class FakeTelegram {
           clearTimeout(timer);
           if (this.held === held) this.held = undefined;
           if (result instanceof ApiError) reject(result);
-          else resolve(result);
+          else resolve(this.deliver(result));
         },
       };
       this.held = held;
       gone.addEventListener('abort', () => held.finish([]));
     });
+  }
+
+  private deliver(updates: Update[]): Update[] {
+    if (updates.length) this.batchOut = true;
+    return updates;
+  }
+
+  /**
+   * Fault injection for crash tests: the next getUpdates call that follows a delivered batch
+   * (the call whose offset confirms that batch to the server) is taken, its offset applied, and
+   * then kept open with no answer. Resolves as soon as that call has arrived, so a test can kill
+   * the bot at exactly the moment the batch is confirmed. The call is answered [] only when the
+   * client hangs up or on stop(). If the last answer already carried a batch, the very next call
+   * is the one held.
+   */
+  holdNextGetUpdates(): Promise<void> {
+    if (this.holdRequest) throw new Error('fake-telegram: holdNextGetUpdates is already waiting');
+    return new Promise<void>((resolve) => {
+      this.holdRequest = resolve;
+    });
+  }
+
+  /**
+   * The bot's token is revoked (@BotFather's /revoke): every later call with it gets
+   * 401 Unauthorized. A long poll being held is answered [] first, as at a disconnect.
+   */
+  revokeToken(): void {
+    this.revoked = true;
+    this.held?.finish([]);
   }
 
   /** Releases a held poll once the current burst of updates is queued, so they arrive together. */
@@ -285,6 +342,22 @@ export class FakeTelegram {
     }
     const replyTo = opts.replyToMessageId === undefined ? undefined : this.existing(rec, opts.replyToMessageId);
     const m = this.world.post(rec, manager, this.body(content, opts.mediaGroupId), { threadId: opts.threadId, replyTo });
+    if (this.botSees(rec, m, replyTo)) this.world.enqueue({ message: m as never });
+    return clone(m);
+  }
+
+  /**
+   * An admin of the group posting anonymously ("Remain anonymous" in their admin rights): the
+   * message's `from` is @GroupAnonymousBot and its `sender_chat` is the group itself.
+   */
+  anonymousAdminSends(chatId: number, content: Content, opts: { threadId?: number; replyToMessageId?: number } = {}): Message {
+    const rec = this.world.group(chatId);
+    if (opts.threadId !== undefined && rec.topics.get(opts.threadId)?.deleted) {
+      throw new Error(`fake-telegram: thread ${opts.threadId} in ${chatId} was deleted; nobody can write there`);
+    }
+    const replyTo = opts.replyToMessageId === undefined ? undefined : this.existing(rec, opts.replyToMessageId);
+    const body = { ...this.body(content), sender_chat: rec.chat } as Partial<Message>;
+    const m = this.world.post(rec, GROUP_ANONYMOUS_BOT, body, { threadId: opts.threadId, replyTo });
     if (this.botSees(rec, m, replyTo)) this.world.enqueue({ message: m as never });
     return clone(m);
   }

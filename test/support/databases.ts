@@ -31,7 +31,7 @@ export async function freshDatabase(kind: DbKind): Promise<TestDatabase> {
 }
 
 async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminPgUrl });
+  const client = new pg.Client({ connectionString: adminPgUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     await client.query(sql);

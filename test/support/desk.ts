@@ -17,8 +17,8 @@ export interface TestDesk {
   config: Config;
   app: App;
   database: TestDatabase;
-  /** Stops the service and starts it again on the same database. */
-  restart(): Promise<void>;
+  /** Stops the service and starts it again on the same database, with `changes` to its config if given. */
+  restart(changes?: Partial<Config>): Promise<void>;
   close(): Promise<void>;
   /** Messages the bot sent into a user's private chat. */
   botMessagesTo(user: User): Message[];
@@ -28,10 +28,15 @@ export interface TestDesk {
   waitForTopicOf(user: User): Promise<{ message_thread_id: number; name: string }>;
 }
 
-export async function startDesk(kind: DbKind, env: Record<string, string> = {}): Promise<TestDesk> {
+/**
+ * `env` goes on top of the desk's: MANAGER_LANGUAGE is en unless `env` sets it
+ * (undefined: the service's default, Russian). The manager's Telegram speaks
+ * `managerLanguageCode` (en).
+ */
+export async function startDesk(kind: DbKind, env: Record<string, string | undefined> = {}, opts: { managerLanguageCode?: string } = {}): Promise<TestDesk> {
   const tg = await startFakeTelegram({ token: TEST_TOKEN });
   const group = tg.createSupergroup({ title: 'Support' });
-  const manager = tg.createUser({ first_name: 'Mary', last_name: 'Manager', username: 'mary_support', language_code: 'en' });
+  const manager = tg.createUser({ first_name: 'Mary', last_name: 'Manager', username: 'mary_support', language_code: opts.managerLanguageCode ?? 'en' });
   tg.addMember(group.id, manager, 'administrator');
   const database = await freshDatabase(kind);
   const config = parseConfig({
@@ -54,9 +59,10 @@ export async function startDesk(kind: DbKind, env: Record<string, string> = {}):
     config,
     database,
     app: createApp(config, logger),
-    async restart() {
+    async restart(changes = {}) {
       await desk.app.stop();
-      desk.app = createApp(config, logger);
+      desk.config = { ...desk.config, ...changes };
+      desk.app = createApp(desk.config, logger);
       await desk.app.start();
     },
     async close() {
