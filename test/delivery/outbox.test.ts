@@ -1,0 +1,165 @@
+// The outbox engine (src/delivery/outbox.ts) on a real SQLite database: what
+// happens to a job whose handler fails for good, whose stored payload does
+// not fit its kind, and whose result cannot be recorded for a while. Handlers
+// are made by hand here, except where the real ones are the point.
+import assert from 'node:assert/strict';
+import { afterEach, describe, test } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { createJobHandlers } from '../../src/delivery/jobs/index.js';
+import type { Job, JobHandler } from '../../src/delivery/outbox.js';
+import { createTopicThreads } from '../../src/delivery/topic-threads.js';
+import { createDomainHarness, waitFor, type DomainHarness } from '../support/domain-harness.js';
+
+describe('outbox', () => {
+  let h: DomainHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  /** A harness whose outbox runs for real, reporting failed jobs into `failed`. */
+  async function running(failed: Array<{ job: Job; error: unknown }>): Promise<DomainHarness> {
+    h = await createDomainHarness({ holdJobs: false, outbox: { onFailed: (job, error) => failed.push({ job, error }) } });
+    return h;
+  }
+
+  const rowOf = (harness: DomainHarness, id: number) => harness.database.prisma.outboxJob.findUnique({ where: { id } });
+
+  // Bugs it catches: a job that fails for good blocking the jobs behind it in
+  // its queue (one bad message would silence a user's topic for ever), a
+  // failure nobody hears of, a FAILED row without its reason, and a real
+  // "record not found" from Prisma taken for an outage and retried for ever.
+  // Tried: removed `q.jobs.shift()` from Outbox.fail -> failed (the failed job
+  // ran again and again, onFailed many times, `ok` never sent); made
+  // isTransientDbError true for every Prisma error -> failed (P2025 retried,
+  // `ok` stuck behind it).
+  test('a job that throws a non-transient error is FAILED with its reason, onFailed is called once, and the next job of its queue is still sent', async () => {
+    const failed: Array<{ job: Job; error: unknown }> = [];
+    const o = await running(failed);
+    const calls: string[] = [];
+    const handlers: Record<string, JobHandler> = {
+      // Each handler waits a turn of the event loop first, as a real send
+      // (a network call) does; without it, a job failing in a loop would
+      // starve the timers and hang the test instead of failing it.
+      async bug() {
+        calls.push('bug');
+        await nextTurn();
+        throw new Error('a plain bug');
+      },
+      async missingRow() {
+        calls.push('missingRow');
+        await nextTurn();
+        // A real P2025 from a real query: the row the job was about is gone.
+        await o.database.prisma.ticket.update({ where: { id: 424242 }, data: { cardMessageId: 1 } });
+      },
+      async ok() {
+        calls.push('ok');
+        await nextTurn();
+      },
+    };
+    o.outbox.setHandlers(handlers);
+    await o.outbox.start();
+    const q = 'topic:7001';
+    await o.outbox.enqueue([
+      { queue: q, kind: 'bug', payload: {} },
+      { queue: q, kind: 'missingRow', payload: {} },
+      { queue: q, kind: 'ok', payload: {} },
+    ]);
+    const [bug, missing, ok] = await o.jobs();
+    assert.ok(bug && missing && ok);
+
+    await waitFor('the job behind the failed ones is sent and removed', async () => calls.includes('ok') && !(await rowOf(o, ok.id)));
+    assert.deepEqual(calls, ['bug', 'missingRow', 'ok']);
+
+    const bugRow = await rowOf(o, bug.id);
+    assert.equal(bugRow?.state, 'FAILED');
+    assert.equal(bugRow?.attempts, 1);
+    assert.equal(bugRow?.lastError, 'a plain bug');
+    const missingRow = await rowOf(o, missing.id);
+    assert.equal(missingRow?.state, 'FAILED');
+    assert.ok(missingRow?.lastError, 'the reason is kept for a person to read');
+
+    assert.deepEqual(
+      failed.map((f) => f.job.id),
+      [bug.id, missing.id],
+      'onFailed once per failed job',
+    );
+    assert.equal((failed[0]!.error as Error).message, 'a plain bug');
+    assert.equal((failed[1]!.error as { code?: string }).code, 'P2025');
+  });
+
+  // Bugs it catches: a row whose payload does not fit its kind (written by an
+  // older version, or by hand) reaching its handler as garbage, or staying
+  // PENDING and retried for ever, or stopping the outbox from starting.
+  // Tried: made Outbox.run retry every error that is not a DeliveryError
+  // (`if (!(error instanceof DeliveryError)) return this.retryLater(...)`) ->
+  // failed (rows stayed PENDING); parsePayload without its try/catch ->
+  // failed (start() threw on the non-JSON row); defineJob without the
+  // safeParse check -> failed (the handler ran with "not-a-number").
+  test('a stored job whose payload does not fit its kind (real handlers) becomes FAILED and onFailed is called; it does not stay PENDING', async () => {
+    const failed: Array<{ job: Job; error: unknown }> = [];
+    const o = await running(failed);
+    o.outbox.setHandlers(createJobHandlers({ desk: o.desk, topics: createTopicThreads(o.desk) }));
+    const q = 'topic:7001';
+    const insert = (kind: string, payload: string) => o.database.prisma.outboxJob.create({ data: { queue: q, kind, payload } });
+    const wrongType = await insert('postCard', '{"ticketId":"not-a-number"}');
+    const notJson = await insert('postCard', 'not json at all');
+    const unknownKind = await insert('noSuchKind', '{}');
+
+    await o.outbox.start();
+    await waitFor('no job is left PENDING', async () => (await o.database.prisma.outboxJob.count({ where: { state: 'PENDING' } })) === 0);
+
+    const rows = await o.database.prisma.outboxJob.findMany({ orderBy: { id: 'asc' } });
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.state]),
+      [
+        [wrongType.id, 'FAILED'],
+        [notJson.id, 'FAILED'],
+        [unknownKind.id, 'FAILED'],
+      ],
+    );
+    assert.match(rows[0]!.lastError ?? '', /payload that does not fit/);
+    assert.match(rows[1]!.lastError ?? '', /payload that does not fit/);
+    assert.match(rows[2]!.lastError ?? '', /no handler/);
+    assert.deepEqual(
+      failed.map((f) => f.job.id),
+      [wrongType.id, notJson.id, unknownKind.id],
+    );
+    assert.deepEqual(o.courierCalls, [], 'nothing reached Telegram');
+  });
+
+  // Bug it catches: a message Telegram already accepted sent AGAIN because
+  // recording its result failed for a moment (the user would get it twice).
+  // Tried: removed `this.unrecorded.set(job.id, outcome)` from Outbox.run ->
+  // failed (the handler was called twice).
+  test('when recording the result fails with a transient database error, the handler is not called again; the job goes once the recording succeeds', async () => {
+    const failed: Array<{ job: Job; error: unknown }> = [];
+    const o = await running(failed);
+    let handlerCalls = 0;
+    let recordCalls = 0;
+    o.outbox.setHandlers({
+      async send() {
+        handlerCalls++;
+        // The result's recording fails the first time only (the database was
+        // away for a moment); later it records a row, committed with the job's removal.
+        return {
+          record: (tx) =>
+            recordCalls++ === 0
+              ? [Promise.reject(Object.assign(new Error('gone'), { code: 'P1017' }))]
+              : [tx.user.create({ data: { id: 55n, firstName: 'recorded' } })],
+        };
+      },
+    });
+    await o.outbox.start();
+    await o.outbox.enqueue([{ queue: 'user:7001', kind: 'send', payload: {} }]);
+    const [job] = await o.jobs();
+    assert.ok(job);
+
+    // The outbox waits 1 s before its first retry.
+    await waitFor('the job is removed once its result is recorded', async () => !(await rowOf(o, job.id)));
+    assert.equal(handlerCalls, 1, 'sent once: only the recording was retried');
+    assert.equal(recordCalls, 2);
+    assert.ok(await o.database.prisma.user.findUnique({ where: { id: 55n } }), 'the result is recorded');
+    assert.deepEqual(failed, []);
+  });
+});
