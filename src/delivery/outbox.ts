@@ -70,6 +70,8 @@ export class Outbox {
   private readonly heldJobs = new Set<number>();
 
   private handlers: Record<string, JobHandler> = {};
+  /** Ids of jobs taken into the queues, so that none is taken twice. */
+  private readonly known = new Set<number>();
   /** Outcomes of jobs Telegram accepted but whose recording failed: only the recording is retried. */
   private readonly unrecorded = new Map<number, JobOutcome>();
 
@@ -96,7 +98,11 @@ export class Outbox {
 
   /** Takes committed jobs into the send queues. */
   accept(jobs: Job[]): void {
+    // Before start() (and after stop()) the table is the queue: start() loads
+    // every pending job from it, so taking them here too would send them twice.
+    if (!this.running) return;
     for (const job of jobs) {
+      if (this.known.has(job.id)) continue;
       const q = this.queueOf(job.queue);
       if (job.coalesceKey && q.jobs.some((j, i) => j.coalesceKey === job.coalesceKey && !(i === 0 && q.busy))) {
         // An earlier job of the same kind has not started: it will read the latest state when it runs.
@@ -105,7 +111,11 @@ export class Outbox {
         );
         continue;
       }
-      q.jobs.push(job);
+      this.known.add(job.id);
+      // In id order: start() may take in older jobs after newer ones were accepted.
+      let at = q.jobs.length;
+      while (at > (q.busy ? 1 : 0) && q.jobs[at - 1]!.id > job.id) at--;
+      q.jobs.splice(at, 0, job);
       this.markReady(job.queue);
     }
     this.pump();
@@ -118,8 +128,10 @@ export class Outbox {
 
   /** Loads what was pending before a restart, and starts sending. */
   async start(): Promise<void> {
-    const pending = await outboxQueries(this.db).pendingJobs();
+    // Running first: a job committed while the table is read is taken in by
+    // accept(), and the read skips what is already known.
     this.running = true;
+    const pending = await outboxQueries(this.db).pendingJobs();
     if (pending.length) this.logger.info({ jobs: pending.length }, 'outbox: resuming');
     this.accept(pending.map(toJob));
   }
@@ -224,6 +236,7 @@ export class Outbox {
     }
     this.unrecorded.delete(job.id);
     q.jobs.shift();
+    this.known.delete(job.id);
     if (followUps.length) this.accept(followUps);
     if (this.heldJobs.delete(job.id) && this.held) {
       this.held = false;
@@ -235,6 +248,7 @@ export class Outbox {
   private async fail(q: QueueState, job: Job, error: unknown): Promise<void> {
     this.logger.error({ job_id: job.id, kind: job.kind, queue: job.queue, err: errorFields(error) }, 'outbox: job failed');
     q.jobs.shift();
+    this.known.delete(job.id);
     this.unrecorded.delete(job.id);
     await write(this.db, (tx) => outboxQueries(tx).failJob(job.id, errorMessage(error))).catch(
       (e: unknown) => this.logger.error({ job_id: job.id, err: errorMessage(e) }, 'outbox: could not mark a job failed'),

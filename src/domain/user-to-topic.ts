@@ -67,7 +67,7 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     // status changed (a rename already queued may carry the old one) or the
     // user renamed themselves; the job reads the state when it runs, so a
     // burst costs one rename.
-    if (!newTopic && (statusChanged || newTicket || topicName('WAITING', msg.from) !== topic.name)) {
+    if (!newTopic && (statusChanged || newTicket || (topic.threadId !== null && topicName('WAITING', msg.from) !== topic.name))) {
       send(syncTopicName.make(queue, { userId }, { coalesceKey: `name:${userId}` }));
     }
     // A user who writes has evidently unblocked the bot.

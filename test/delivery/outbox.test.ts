@@ -163,3 +163,35 @@ describe('outbox', () => {
     assert.deepEqual(failed, []);
   });
 });
+
+describe('outbox start', () => {
+  // Bug caught: jobs committed before start() were held in memory by accept()
+  // and loaded again from the table by start(): every one sent twice. And the
+  // reverse: a job accepted while start() reads the table must not be lost
+  // or overtake an older job of its queue.
+  test('jobs written before start are sent once each, in id order, with those accepted while it starts', async () => {
+    const h = await createDomainHarness({ holdJobs: false });
+    try {
+      const sent: string[] = [];
+      h.outbox.setHandlers({
+        async note(job) {
+          sent.push((job.payload as { n: string }).n);
+          await nextTurn();
+        },
+      });
+      const q = 'topic:9001';
+      await h.outbox.enqueue([
+        { queue: q, kind: 'note', payload: { n: 'a' } },
+        { queue: q, kind: 'note', payload: { n: 'b' } },
+      ]);
+      const starting = h.outbox.start();
+      await h.outbox.enqueue([{ queue: q, kind: 'note', payload: { n: 'c' } }]);
+      await starting;
+      await waitFor('all three sent', async () => sent.length >= 3 && (await h.database.prisma.outboxJob.count()) === 0);
+      await nextTurn();
+      assert.deepEqual(sent, ['a', 'b', 'c']);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { User } from 'grammy/types';
+import { command, pressCardButton, userWrites as writes } from '../support/actions.js';
 import { dbKinds } from '../support/databases.js';
 import { eventually, startDesk, text, type TestDesk } from '../support/desk.js';
-
-const command = (name: string) => ({ text: `/${name}`, entities: [{ type: 'bot_command' as const, offset: 0, length: name.length + 1 }] });
 
 for (const kind of dbKinds) {
   describe(`ticket integrity on ${kind}`, () => {
@@ -20,12 +19,7 @@ for (const kind of dbKinds) {
       await d.close();
     });
 
-    async function userWrites(user: User, body: string) {
-      d.tg.userSends(user, { text: body });
-      const topic = await d.waitForTopicOf(user);
-      await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === body));
-      return topic.message_thread_id;
-    }
+    const userWrites = async (user: User, body: string) => (await writes(d, user, body)).thread;
 
     async function cardOf(userId: number) {
       return eventually(async () => {
@@ -44,7 +38,7 @@ for (const kind of dbKinds) {
         const thread = await userWrites(user, `first ${i}`);
         const first = await cardOf(user.id);
         // One batch: the manager's /close first, the user's next message right after it.
-        d.tg.managerSends(d.group.id, d.manager, command('close'), { threadId: thread });
+        d.tg.managerSends(d.group.id, d.manager, command('/close'), { threadId: thread });
         const late = d.tg.userSends(user, { text: `late ${i}` });
         const row = await eventually(() => d.app.db.prisma.message.findFirst({ where: { userId: BigInt(user.id), userChatMessageId: late.message_id } }));
         const resolved = await d.app.db.prisma.ticket.findUniqueOrThrow({ where: { id: first.id } });
@@ -96,7 +90,7 @@ for (const kind of dbKinds) {
       const user = d.tg.createUser({ first_name: 'Burst', language_code: 'en' });
       const thread = await userWrites(user, 'help');
       const n = 12;
-      for (let i = 0; i < n; i++) d.tg.managerSends(d.group.id, d.manager, command(`oops${i}`), { threadId: thread });
+      for (let i = 0; i < n; i++) d.tg.managerSends(d.group.id, d.manager, command(`/oops${i}`), { threadId: thread });
       await d.tg.waitFor(() => d.topicMessages(thread).filter((m) => text(m)?.startsWith('Commands are not sent to the user')).length === n, { timeoutMs: 20_000 });
       assert.equal(d.tg.rateLimitHits.length, 0, 'no 429: every answer waited for its slot');
     });
@@ -108,7 +102,7 @@ for (const kind of dbKinds) {
       await userWrites(user, 'hi');
       const ticket = await cardOf(user.id);
       d.tg.failWhen((method) => method.toLowerCase() === 'editmessagetext', { error_code: 400, description: "Bad Request: can't parse entities: Unexpected end tag at byte offset 12" });
-      d.tg.pressButton(d.manager, d.group.id, ticket.cardMessageId!, `status:${ticket.id}:RESOLVED`);
+      pressCardButton(d, d.manager, ticket.cardMessageId!, '🏁 Resolved');
       const failed = await eventually(() => d.app.db.prisma.outboxJob.findFirst({ where: { state: 'FAILED', kind: 'refreshCard' } }));
       assert.match(failed.lastError ?? '', /parse entities/);
       await d.tg.waitFor(() => d.tg.messages(d.group.id).find((m) => m.message_thread_id === undefined && text(m)?.includes(`job #${failed.id}`)));
