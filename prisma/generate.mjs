@@ -18,10 +18,7 @@ export function deriveSchema(source, provider) {
   return source
     .replace(/provider\s*=\s*"sqlite"/, `provider = "${provider}"`)
     .replace('"../src/generated/PROVIDER"', `"../../src/generated/${provider}"`)
-    .replace(
-      /^\/\/ The one source of truth[\s\S]*?\n\n/m,
-      `// GENERATED from prisma/schema.prisma by prisma/generate.mjs: edit that file instead.\n\n`,
-    );
+    .replace(/^\/\/ The one source of truth[\s\S]*?\n\n/m, `// GENERATED from prisma/schema.prisma by prisma/generate.mjs: edit that file instead.\n\n`);
 }
 
 function main() {

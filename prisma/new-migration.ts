@@ -24,7 +24,10 @@ const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
 for (const provider of ['sqlite', 'postgresql'] as Provider[]) {
   const dir = migrationsDir(provider);
   mkdirSync(dir, { recursive: true });
-  const previous = readdirSync(dir).filter((d) => existsSync(join(dir, d, 'schema.prisma'))).sort().at(-1);
+  const previous = readdirSync(dir)
+    .filter((d) => existsSync(join(dir, d, 'schema.prisma')))
+    .sort()
+    .at(-1);
   const target = schemaFor(provider);
   const factory =
     provider === 'sqlite'

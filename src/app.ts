@@ -105,7 +105,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       runner = updates.start();
       void runner.task()?.catch((error: unknown) => {
         if (error instanceof GrammyError && error.error_code === 409) {
-          options.onFatal?.(`Another instance is polling this bot's updates (Telegram: "${error.description}"). Stopping: run only one instance per bot token.`);
+          options.onFatal?.(
+            `Another instance is polling this bot's updates (Telegram: "${error.description}"). Stopping: run only one instance per bot token.`,
+          );
         } else if (error instanceof GrammyError && error.error_code === 401) {
           options.onFatal?.('Telegram does not accept BOT_TOKEN (401 Unauthorized): check it with @BotFather.');
         } else {

@@ -25,7 +25,7 @@ export const configSchema = z.object({
     .trim()
     .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'does not look like a bot token (expected 123456789:AA...)'),
   SUPPORT_CHAT_ID: z
-    .string({ error: 'is required: the id of the managers\' supergroup, like -1001234567890' })
+    .string({ error: "is required: the id of the managers' supergroup, like -1001234567890" })
     .trim()
     .regex(/^-100\d{5,}$/, 'must be a supergroup id, like -1001234567890')
     .transform(Number),

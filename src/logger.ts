@@ -13,9 +13,7 @@ export function createLogger(level: string, opts: { secrets?: string[]; destinat
     {
       level,
       base: { service: 'topic' },
-      ...(secrets.length
-        ? { hooks: { streamWrite: (line: string) => secrets.reduce((out, secret) => out.split(secret).join('[secret]'), line) } }
-        : {}),
+      ...(secrets.length ? { hooks: { streamWrite: (line: string) => secrets.reduce((out, secret) => out.split(secret).join('[secret]'), line) } } : {}),
     },
     opts.destination,
   );

@@ -79,7 +79,10 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
       if (isTransientDbError(cause)) {
         // The database failed beyond the retries: left unhandled in the inbox,
         // it is handled again at the next start.
-        logger.error({ update_id: update.update_id, err: errorMessage(cause) }, 'update not handled (database unavailable); it will be retried at the next start');
+        logger.error(
+          { update_id: update.update_id, err: errorMessage(cause) },
+          'update not handled (database unavailable); it will be retried at the next start',
+        );
       } else {
         // A bug: handling it again would fail again, and block every start.
         logger.error({ update_id: update.update_id, err: errorMessage(cause) }, 'update failed; skipped');

@@ -25,9 +25,11 @@ export function schemaFor(provider: Provider): { path: string; content: string }
 let loaded: Promise<void> | undefined;
 
 // Node's global WebAssembly, typed as far as used here (its types live in the DOM lib).
-const wasm = (globalThis as unknown as {
-  WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: unknown } }> };
-}).WebAssembly;
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: unknown } }> };
+  }
+).WebAssembly;
 
 function loadWasm(): Promise<void> {
   loaded ??= (async () => {
@@ -47,18 +49,11 @@ export interface OpenEngine {
   close(): Promise<void>;
 }
 
-export async function openSchemaEngine(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  schema: { path: string; content: string },
-): Promise<OpenEngine> {
+export async function openSchemaEngine(factory: SqlMigrationAwareDriverAdapterFactory, schema: { path: string; content: string }): Promise<OpenEngine> {
   await loadWasm();
   const { SchemaEngine: Engine } = bg as unknown as { SchemaEngine: typeof SchemaEngine };
   const connection = oneConnection(factory);
-  const engine = await Engine.new(
-    { datamodels: [[schema.path, schema.content]] },
-    () => {},
-    bindMigrationAwareSqlAdapterFactory(connection),
-  );
+  const engine = await Engine.new({ datamodels: [[schema.path, schema.content]] }, () => {}, bindMigrationAwareSqlAdapterFactory(connection));
   return {
     engine,
     close: async () => {

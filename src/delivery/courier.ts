@@ -18,9 +18,7 @@ export interface Post {
 }
 
 /** New content of a relayed message the sender edited. */
-export type EditedContent =
-  | { text: string; entities?: MessageEntity[] }
-  | { caption: string; caption_entities?: MessageEntity[] };
+export type EditedContent = { text: string; entities?: MessageEntity[] } | { caption: string; caption_entities?: MessageEntity[] };
 
 export interface Courier {
   /** Creates a forum topic in the support chat; returns its thread id. */

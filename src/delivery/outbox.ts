@@ -250,8 +250,8 @@ export class Outbox {
     q.jobs.shift();
     this.known.delete(job.id);
     this.unrecorded.delete(job.id);
-    await write(this.db, (tx) => outboxQueries(tx).failJob(job.id, errorMessage(error))).catch(
-      (e: unknown) => this.logger.error({ job_id: job.id, err: errorMessage(e) }, 'outbox: could not mark a job failed'),
+    await write(this.db, (tx) => outboxQueries(tx).failJob(job.id, errorMessage(error))).catch((e: unknown) =>
+      this.logger.error({ job_id: job.id, err: errorMessage(e) }, 'outbox: could not mark a job failed'),
     );
     this.options.onFailed?.(job, error);
   }
@@ -266,7 +266,10 @@ export class Outbox {
       this.heldJobs.add(job.id);
       if (!this.held) {
         this.held = true;
-        this.logger.error({ description: error.description, retry_in_ms: heldRetryMs }, 'outbox: the bot cannot post in the support chat (removed, no admin rights, or the chat migrated). Messages are held and retried until it can; nothing is dropped.');
+        this.logger.error(
+          { description: error.description, retry_in_ms: heldRetryMs },
+          'outbox: the bot cannot post in the support chat (removed, no admin rights, or the chat migrated). Messages are held and retried until it can; nothing is dropped.',
+        );
         this.options.onHeld?.(error);
       }
     } else {
@@ -287,7 +290,15 @@ function rowOf(j: NewJob) {
 }
 
 function toJob(row: { id: number; queue: string; kind: string; payload: string; coalesceKey: string | null; attempts: number; nextAttemptAt: Date }): Job {
-  return { id: row.id, queue: row.queue, kind: row.kind, payload: parsePayload(row.payload), coalesceKey: row.coalesceKey, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt };
+  return {
+    id: row.id,
+    queue: row.queue,
+    kind: row.kind,
+    payload: parsePayload(row.payload),
+    coalesceKey: row.coalesceKey,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+  };
 }
 
 /** A payload that is not JSON reaches its handler as a string, which the handler's schema refuses (the job fails, visibly). */

@@ -138,7 +138,11 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger }: C
         await call(
           at,
           slots,
-          () => api.editMessageCaption(chatOf(at), messageId, { caption: content.caption, ...(content.caption_entities ? { caption_entities: content.caption_entities } : {}) }),
+          () =>
+            api.editMessageCaption(chatOf(at), messageId, {
+              caption: content.caption,
+              ...(content.caption_entities ? { caption_entities: content.caption_entities } : {}),
+            }),
           { tolerateNotModified: true },
         );
       }

@@ -41,7 +41,9 @@ export function renderCard(t: Texts, c: CardInput): string {
     `${t.card.status}: <b>${t.statusName[c.status]}</b>`,
   ];
   if (c.lastChange?.actor) {
-    const who = escapeHtml(displayName({ first_name: c.lastChange.actor.firstName, last_name: c.lastChange.actor.lastName, username: c.lastChange.actor.username }));
+    const who = escapeHtml(
+      displayName({ first_name: c.lastChange.actor.firstName, last_name: c.lastChange.actor.lastName, username: c.lastChange.actor.username }),
+    );
     lines.push(`<i>${t.card.changedBy(t.statusName[c.lastChange.to], who, formatTime(c.lastChange.at))}</i>`);
   }
   if (c.topicLost) lines.push('', t.card.topicLost);

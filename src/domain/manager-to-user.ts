@@ -43,9 +43,11 @@ export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<Mana
       replyToSourceId: reply.replyToMessageId,
     });
     send(
-      copyToUser.make(userQueue(userId), { messageId: message.id }, reply.mediaGroupId
-        ? { coalesceKey: `album:out:${userId}:${reply.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) }
-        : {}),
+      copyToUser.make(
+        userQueue(userId),
+        { messageId: message.id },
+        reply.mediaGroupId ? { coalesceKey: `album:out:${userId}:${reply.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) } : {},
+      ),
     );
     if (ticket) {
       await store.markFirstResponse(ticket.id, reply.manager.id, now);

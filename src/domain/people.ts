@@ -27,9 +27,7 @@ export function displayName(p: { first_name: string; last_name?: string | undefi
  */
 export function topicName(status: TicketStatus, p: Parameters<typeof displayName>[0]): string {
   const name = `${statusEmoji[status]} ${displayName(p)}`.replace(/\s+/g, ' ').trim();
-  return Array.from(name).length <= TOPIC_NAME_LIMIT && name.length <= TOPIC_NAME_LIMIT
-    ? name
-    : cutToUtf16(name, TOPIC_NAME_LIMIT);
+  return Array.from(name).length <= TOPIC_NAME_LIMIT && name.length <= TOPIC_NAME_LIMIT ? name : cutToUtf16(name, TOPIC_NAME_LIMIT);
 }
 
 function cutToUtf16(text: string, limit: number): string {

@@ -16,7 +16,7 @@ export type StatusChangeResult =
 /** A manager asks for a new status (button or command). */
 export function changeTicketStatus(
   desk: Desk,
-  request: { ticketId: number; to: TicketStatus; manager: Person; /** The user whose topic the request came from. */ userId: number },
+  request: { ticketId: number; to: TicketStatus; manager: Person /** The user whose topic the request came from. */; userId: number },
 ): Promise<StatusChangeResult> {
   return decide(desk, async (store, send) => {
     const ticket = await store.ticket(request.ticketId);

@@ -85,10 +85,14 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
       replyToSourceId: msg.replyToMessageId,
     });
     send(
-      copyToTopic.make(queue, { messageId: message.id }, msg.mediaGroupId
-        ? // The album's other items arrive as separate updates: wait a moment, then send them all as one album.
-          { coalesceKey: `album:${userId}:${msg.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) }
-        : {}),
+      copyToTopic.make(
+        queue,
+        { messageId: message.id },
+        msg.mediaGroupId
+          ? // The album's other items arrive as separate updates: wait a moment, then send them all as one album.
+            { coalesceKey: `album:${userId}:${msg.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) }
+          : {},
+      ),
     );
     return { outcome: 'queued', ticketId: ticket.id, messageId: message.id } as const;
   });

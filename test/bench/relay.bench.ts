@@ -58,9 +58,11 @@ const SCENARIO_ORDER: ScenarioKey[] = ['floor', 'sqlite', 'postgresql', 'limits'
 // Knobs for looking closer (not needed for a normal run):
 //   BENCH_SCENARIOS=floor,sqlite,postgresql,limits   run only these
 //   BENCH_CPU_PROF=<dir>                              bots write V8 CPU profiles (.cpuprofile) there on exit
-const ONLY = process.env['BENCH_SCENARIOS']?.split(',').map((x) => x.trim()).filter(Boolean);
+const ONLY = process.env.BENCH_SCENARIOS?.split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
 const wanted = (key: ScenarioKey) => !ONLY || ONLY.includes(key);
-const NODE_ARGS = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_CPU_PROF']] : [];
+const NODE_ARGS = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
 
 // The service's own sending limits, off; and the group's on (compressed clock).
 const LIMITS_OFF = { LIMIT_PRIVATE_CHAT: 'off', LIMIT_GROUP: 'off', LIMIT_GLOBAL: 'off' };
@@ -114,7 +116,10 @@ class Phase {
   duplicates = 0;
   private done: (() => void) | undefined;
 
-  constructor(readonly name: string, readonly expected: number) {}
+  constructor(
+    readonly name: string,
+    readonly expected: number,
+  ) {}
 
   get delivered(): number {
     return this.deliveredAt.size;
@@ -168,7 +173,10 @@ class Watch {
   readonly groupSendTimes: number[] = [];
   strays = 0; // bench copies nobody waits for (a late copy of an earlier phase's message is routed, not a stray)
 
-  constructor(private readonly tg: FakeTelegram, private readonly groupId: number) {
+  constructor(
+    private readonly tg: FakeTelegram,
+    private readonly groupId: number,
+  ) {
     tg.onSent = (chatId: number, message: Message, atMs: number) => {
       if (chatId !== this.groupId) return;
       this.groupSendTimes.push(atMs);
@@ -341,7 +349,10 @@ async function relayScenario(key: ScenarioKey, name: string, opts: Omit<StageOpt
       result.notes.push(`throughput: only ${tp.delivered}/${tp.expected} within ${fmt(tpTimeout / 1000)} s (partial figure)`);
       const drain = within(DRAIN_TIMEOUT_MS, deadline, LATENCY_KEEP_MS);
       complete = await tp.wait(drain, s.bot);
-      if (complete) result.notes.push(`the rest of the throughput backlog drained ${fmt((tp.lastDelivery() - t0) / 1000)} s after the first injection, before the latency phase`);
+      if (complete)
+        result.notes.push(
+          `the rest of the throughput backlog drained ${fmt((tp.lastDelivery() - t0) / 1000)} s after the first injection, before the latency phase`,
+        );
       else result.notes.push(`backlog not drained ${fmt(drain / 1000)} s later (${tp.delivered}/${tp.expected})`);
     }
 
@@ -371,14 +382,19 @@ async function relayScenario(key: ScenarioKey, name: string, opts: Omit<StageOpt
         offeredPerS,
         deliveredPerS: (lat.delivered / Math.max(1, lat.lastDelivery() - l0)) * 1000,
       };
-      if (!allIn) result.notes.push(`latency: ${lat.expected - lat.delivered} of ${lat.expected} never arrived within ${fmt(latDrain / 1000)} s of the last injection (not in the percentiles)`);
+      if (!allIn)
+        result.notes.push(
+          `latency: ${lat.expected - lat.delivered} of ${lat.expected} never arrived within ${fmt(latDrain / 1000)} s of the last injection (not in the percentiles)`,
+        );
       if (result.latency.deliveredPerS < 0.95 * offeredPerS) {
         result.notes.push(
           `latency phase saturated: offered ${fmt(offeredPerS)} msg/s, delivered ${fmt(result.latency.deliveredPerS)} msg/s, so its latencies are mostly queueing behind the backlog`,
         );
       }
       if (lat.duplicates) result.notes.push(`${lat.duplicates} duplicate copies in the latency phase`);
-      log(`${name}: latency p50 ${fmt(result.latency.p50)} ms, p99 ${fmt(result.latency.p99)} ms (${lat.delivered}/${lat.expected}, offered ${offeredPerS.toFixed(0)}/s)`);
+      log(
+        `${name}: latency p50 ${fmt(result.latency.p50)} ms, p99 ${fmt(result.latency.p99)} ms (${lat.delivered}/${lat.expected}, offered ${offeredPerS.toFixed(0)}/s)`,
+      );
     }
     if (s.watch.strays) result.notes.push(`${s.watch.strays} copies of unknown bench messages`);
   } catch (error) {
@@ -414,7 +430,17 @@ interface LimitsResult {
 }
 
 async function limitsScenario(): Promise<LimitsResult> {
-  const result: LimitsResult = { delivered: 0, expected: LIMIT_USERS * LIMIT_PER_USER, periodMs: 0, perMinute: Number.NaN, tooMany: 0, tooManyBefore: 0, groupSends: 0, peakMinute: 0, notes: [] };
+  const result: LimitsResult = {
+    delivered: 0,
+    expected: LIMIT_USERS * LIMIT_PER_USER,
+    periodMs: 0,
+    perMinute: Number.NaN,
+    tooMany: 0,
+    tooManyBefore: 0,
+    groupSends: 0,
+    peakMinute: 0,
+    notes: [],
+  };
   const name = 'limits-on (ours, SQLite)';
   const started = Date.now();
   const deadline = deadlineFor('limits');
@@ -436,7 +462,8 @@ async function limitsScenario(): Promise<LimitsResult> {
     const setup = new Phase('setup', users.length);
     for (const u of users) s.watch.send(setup, u, 1);
     const setupTimeout = within(LIMITS_TIMEOUT_MS, deadline, 30_000);
-    if (!(await setup.wait(setupTimeout, s.bot))) throw new Error(`setup: ${setup.delivered}/${setup.expected} first messages within ${fmt(setupTimeout / 1000)} s`);
+    if (!(await setup.wait(setupTimeout, s.bot)))
+      throw new Error(`setup: ${setup.delivered}/${setup.expected} first messages within ${fmt(setupTimeout / 1000)} s`);
     log(`${name}: ${users.length} topics open (${((Date.now() - started) / 1000).toFixed(1)} s since start)`);
 
     result.tooManyBefore = count429(s);
@@ -489,8 +516,12 @@ const results: ScenarioResult[] = [];
 let limits: LimitsResult | undefined;
 try {
   if (wanted('floor')) results.push(await relayScenario('floor', 'floor (bare grammY, no DB)', { script: FLOOR_SCRIPT, env: {} }));
-  if (wanted('sqlite')) results.push(await relayScenario('sqlite', 'topic on SQLite', { script: SERVICE_SCRIPT, db: 'sqlite', env: { LOG_LEVEL: 'warn', ...LIMITS_OFF } }));
-  if (wanted('postgresql')) results.push(await relayScenario('postgresql', 'topic on PostgreSQL', { script: SERVICE_SCRIPT, db: 'postgresql', env: { LOG_LEVEL: 'warn', ...LIMITS_OFF } }));
+  if (wanted('sqlite'))
+    results.push(await relayScenario('sqlite', 'topic on SQLite', { script: SERVICE_SCRIPT, db: 'sqlite', env: { LOG_LEVEL: 'warn', ...LIMITS_OFF } }));
+  if (wanted('postgresql'))
+    results.push(
+      await relayScenario('postgresql', 'topic on PostgreSQL', { script: SERVICE_SCRIPT, db: 'postgresql', env: { LOG_LEVEL: 'warn', ...LIMITS_OFF } }),
+    );
   if (wanted('limits')) limits = await limitsScenario();
 } finally {
   await cleanupAll();
@@ -504,7 +535,10 @@ const out: string[] = [];
 out.push(`## Relay benchmark`, '');
 out.push(`Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}; Node ${process.version}`, '');
 out.push(`Throughput: ${USERS * PER_USER} messages from ${USERS} users (${PER_USER} each) injected at once, until the last copy is in its topic.`);
-out.push(`Latency: ${LATENCY_TOTAL} messages at ${LATENCY_RATE} msg/s over ${LATENCY_SECONDS} s from the same users (topics exist), injection → copy in the group.`, '');
+out.push(
+  `Latency: ${LATENCY_TOTAL} messages at ${LATENCY_RATE} msg/s over ${LATENCY_SECONDS} s from the same users (topics exist), injection → copy in the group.`,
+  '',
+);
 out.push('| scenario | throughput msg/s | ratio to floor | p50 ms | p99 ms | max ms | peak RSS MB |');
 out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of results) {

@@ -28,7 +28,8 @@ for (const kind of dbKinds) {
     const prisma = () => d.app.db.prisma;
     const fromBot = (m: Message) => isFromBot(d, m);
     /** What the bot relayed into a topic: no creation message, no card (it has buttons). */
-    const relayedInTopic = (thread: number) => d.topicMessages(thread).filter((m) => fromBot(m) && !m.reply_markup && !('forum_topic_created' in m) && !('forum_topic_edited' in m));
+    const relayedInTopic = (thread: number) =>
+      d.topicMessages(thread).filter((m) => fromBot(m) && !m.reply_markup && !('forum_topic_created' in m) && !('forum_topic_edited' in m));
 
     /** The message's row once it is DELIVERED (written just after Telegram accepted the copy). */
     function delivered(userId: number, where: { userChatMessageId?: number; topicMessageId?: number }) {
@@ -72,10 +73,10 @@ for (const kind of dbKinds) {
         await delivered(user.id, { userChatMessageId: sent.message_id });
         await outboxDrained(d);
 
-        d.tg.failWhen(
-          (method, p) => method === 'editMessageText' && Number(p['chat_id']) === d.group.id && Number(p['message_id']) === copy.message_id,
-          { error_code: 400, description: "Bad Request: message can't be edited" },
-        );
+        d.tg.failWhen((method, p) => method === 'editMessageText' && Number(p.chat_id) === d.group.id && Number(p.message_id) === copy.message_id, {
+          error_code: 400,
+          description: "Bad Request: message can't be edited",
+        });
         d.tg.userEdits(user, sent.message_id, { text: 'the scanner is broken' });
         const newVersion = await d.tg.waitFor(() => d.topicMessages(thread).find((m) => fromBot(m) && text(m) === 'the scanner is broken'));
         assert.equal(newVersion.reply_to_message?.message_id, copy.message_id, 'a reply to the old copy');
@@ -89,8 +90,12 @@ for (const kind of dbKinds) {
 
         await outboxDrained(d);
         assert.deepEqual(relayedInTopic(thread).map(text), ['the printer is broken', '✏️ edited:', 'the scanner is broken']);
-        const refused = d.tg.calls.filter((c) => c.method === 'editMessageText' && Number(c.params['message_id']) === copy.message_id);
-        assert.deepEqual(refused.map((c) => c.error_code ?? 'ok'), [400], 'tried once, not retried');
+        const refused = d.tg.calls.filter((c) => c.method === 'editMessageText' && Number(c.params.message_id) === copy.message_id);
+        assert.deepEqual(
+          refused.map((c) => c.error_code ?? 'ok'),
+          [400],
+          'tried once, not retried',
+        );
         // The row still maps the original to the first copy, so replies keep working.
         const row = await prisma().message.findFirstOrThrow({ where: { userId: BigInt(user.id), userChatMessageId: sent.message_id } });
         assert.equal(row.topicMessageId, copy.message_id);
@@ -98,7 +103,7 @@ for (const kind of dbKinds) {
         await assertNoBrokenJobs(d);
       });
 
-      test('a manager edits a delivered reply: the user\'s copy shows the new text', async () => {
+      test("a manager edits a delivered reply: the user's copy shows the new text", async () => {
         const user = d.tg.createUser({ first_name: 'Rita', language_code: 'en' });
         const { thread } = await userWrites(d, user, 'how do I reset my password?');
         const { sent, copy } = await managerWrites(d, thread, 'Open Settings → Security');
@@ -123,10 +128,10 @@ for (const kind of dbKinds) {
         await delivered(user.id, { topicMessageId: sent.message_id });
         await outboxDrained(d);
 
-        d.tg.failWhen(
-          (method, p) => method === 'editMessageText' && Number(p['chat_id']) === user.id && Number(p['message_id']) === copy.message_id,
-          { error_code: 400, description: "Bad Request: message can't be edited" },
-        );
+        d.tg.failWhen((method, p) => method === 'editMessageText' && Number(p.chat_id) === user.id && Number(p.message_id) === copy.message_id, {
+          error_code: 400,
+          description: "Bad Request: message can't be edited",
+        });
         d.tg.managerEdits(d.group.id, d.manager, sent.message_id, { text: 'Попробуйте оплату через СБП' });
         const newVersion = await d.tg.waitFor(() => d.botMessagesTo(user).find((m) => text(m) === 'Попробуйте оплату через СБП'));
         assert.equal(newVersion.reply_to_message?.message_id, copy.message_id);
@@ -141,7 +146,7 @@ for (const kind of dbKinds) {
     });
 
     describe('replies', () => {
-      test('a user\'s reply to a manager\'s message points at the manager\'s original in the topic; a user\'s reply to their own message points at its copy', async () => {
+      test("a user's reply to a manager's message points at the manager's original in the topic; a user's reply to their own message points at its copy", async () => {
         const user = d.tg.createUser({ first_name: 'Paul', language_code: 'en' });
         const { thread, copy: firstCopy, sent: first } = await userWrites(d, user, 'my app crashes');
         const answer = await managerWrites(d, thread, 'Which version do you have?');
@@ -150,19 +155,19 @@ for (const kind of dbKinds) {
         await managerWrites(d, thread, 'And which phone?');
 
         const { copy: replyCopy } = await userWrites(d, user, 'version 2.3', { replyToMessageId: answer.copy.message_id });
-        assert.equal(replyCopy.reply_to_message?.message_id, answer.sent.message_id, 'a reply to the manager\'s own message in the topic');
+        assert.equal(replyCopy.reply_to_message?.message_id, answer.sent.message_id, "a reply to the manager's own message in the topic");
         assert.equal(text(replyCopy.reply_to_message), 'Which version do you have?');
         assert.equal(replyCopy.message_thread_id, thread);
 
         const { copy: selfReplyCopy } = await userWrites(d, user, 'it crashes on start', { replyToMessageId: first.message_id });
-        assert.equal(selfReplyCopy.reply_to_message?.message_id, firstCopy.message_id, 'a reply to the copy of the user\'s own message');
+        assert.equal(selfReplyCopy.reply_to_message?.message_id, firstCopy.message_id, "a reply to the copy of the user's own message");
 
         const plain = await userWrites(d, user, 'thanks');
-        assert.equal(plain.copy.reply_to_message?.message_id, thread, 'a plain message only carries the topic\'s implicit reply');
+        assert.equal(plain.copy.reply_to_message?.message_id, thread, "a plain message only carries the topic's implicit reply");
         await assertNoBrokenJobs(d);
       });
 
-      test('a manager\'s explicit reply to a user\'s message arrives as a reply to the user\'s original; a message with only the implicit reply to the topic does not', async () => {
+      test("a manager's explicit reply to a user's message arrives as a reply to the user's original; a message with only the implicit reply to the topic does not", async () => {
         const user = d.tg.createUser({ first_name: 'Lena', language_code: 'en' });
         const first = await userWrites(d, user, 'question one');
         const second = await userWrites(d, user, 'question two');
@@ -173,7 +178,7 @@ for (const kind of dbKinds) {
         assert.equal(plain.copy.reply_to_message, undefined, 'the implicit reply to the topic is not passed on');
 
         const toFirst = await managerWrites(d, thread, 'About question one: yes.', { replyToMessageId: first.copy.message_id });
-        assert.equal(toFirst.copy.reply_to_message?.message_id, first.sent.message_id, 'a reply to the user\'s own original');
+        assert.equal(toFirst.copy.reply_to_message?.message_id, first.sent.message_id, "a reply to the user's own original");
         assert.equal(text(toFirst.copy.reply_to_message), 'question one');
 
         // A reply to another manager message: the user's copy of that one.
@@ -187,19 +192,22 @@ for (const kind of dbKinds) {
 
         await outboxDrained(d);
         const rows = await prisma().message.findMany({ where: { userId: BigInt(user.id), direction: 'OUTBOUND' }, orderBy: { id: 'asc' } });
-        assert.deepEqual(rows.map((m) => [m.replyToSourceId, m.state]), [
-          [null, 'DELIVERED'],
-          [first.copy.message_id, 'DELIVERED'],
-          [plain.sent.message_id, 'DELIVERED'],
-          [ticket.cardMessageId, 'DELIVERED'],
-        ]);
+        assert.deepEqual(
+          rows.map((m) => [m.replyToSourceId, m.state]),
+          [
+            [null, 'DELIVERED'],
+            [first.copy.message_id, 'DELIVERED'],
+            [plain.sent.message_id, 'DELIVERED'],
+            [ticket.cardMessageId, 'DELIVERED'],
+          ],
+        );
         void second;
         await assertNoBrokenJobs(d);
       });
     });
 
     describe('albums', () => {
-      test('a user\'s album of 3 photos arrives in the topic as one album, in order, caption on the first; 3 DELIVERED rows', async () => {
+      test("a user's album of 3 photos arrives in the topic as one album, in order, caption on the first; 3 DELIVERED rows", async () => {
         const user = d.tg.createUser({ first_name: 'Alba', language_code: 'en' });
         const { thread } = await userWrites(d, user, 'look at these');
         const album = d.tg.userSendsAlbum(user, [{ photo: true }, { photo: true }, { photo: true }], 'three screenshots');
@@ -214,15 +222,27 @@ for (const kind of dbKinds) {
         assert.ok(copies[0]?.media_group_id, 'an album, not three single photos');
         assert.notEqual(copies[0]?.media_group_id, album[0]?.media_group_id, 'a new album in the group');
         assert.deepEqual(copies.map(photoId), album.map(photoId), 'the same photos in the same order');
-        assert.deepEqual(copies.map((m) => m.caption), ['three screenshots', undefined, undefined]);
+        assert.deepEqual(
+          copies.map((m) => m.caption),
+          ['three screenshots', undefined, undefined],
+        );
         assert.ok(copies.every((m) => m.message_thread_id === thread));
 
         const rows = await eventually(async () => {
           const r = await prisma().message.findMany({ where: { userId: BigInt(user.id), kind: 'photo' }, orderBy: { id: 'asc' } });
           return r.length === 3 && r.every((m) => m.state === 'DELIVERED') && r;
         });
-        assert.deepEqual(rows.map((m) => [m.userChatMessageId, m.topicMessageId, m.mediaGroupId]), album.map((m, i) => [m.message_id, copies[i]!.message_id, m.media_group_id]));
-        assert.equal(d.tg.calls.filter((c) => c.ok && /^copyMessages?$/.test(c.method) && Number(c.params['from_chat_id']) === user.id && Number(c.params['chat_id']) === d.group.id).length, 2, 'the text, then the album in one call');
+        assert.deepEqual(
+          rows.map((m) => [m.userChatMessageId, m.topicMessageId, m.mediaGroupId]),
+          album.map((m, i) => [m.message_id, copies[i]!.message_id, m.media_group_id]),
+        );
+        assert.equal(
+          d.tg.calls.filter(
+            (c) => c.ok && /^copyMessages?$/.test(c.method) && Number(c.params.from_chat_id) === user.id && Number(c.params.chat_id) === d.group.id,
+          ).length,
+          2,
+          'the text, then the album in one call',
+        );
 
         // The album's caption, edited by the user, is edited on the first copy.
         d.tg.userEdits(user, album[0]!.message_id, { photo: true, caption: 'three screenshots (v2)' });
@@ -246,12 +266,16 @@ for (const kind of dbKinds) {
         assert.equal(copies[0]?.caption, 'final caption');
         await outboxDrained(d);
         assert.equal(d.tg.message(d.group.id, copies[0]!.message_id)?.caption, 'final caption');
-        assert.deepEqual(relayedInTopic(thread).map((m) => m.caption ?? text(m)), ['hi', 'final caption', undefined], 'no marked new version');
+        assert.deepEqual(
+          relayedInTopic(thread).map((m) => m.caption ?? text(m)),
+          ['hi', 'final caption', undefined],
+          'no marked new version',
+        );
         assert.equal(d.botMessagesTo(user).length, 0, 'the user is told of no failure');
         await assertNoBrokenJobs(d);
       });
 
-      test('a manager\'s album of 2 arrives at the user as one album', async () => {
+      test("a manager's album of 2 arrives at the user as one album", async () => {
         const user = d.tg.createUser({ first_name: 'Max', language_code: 'en' });
         const { thread } = await userWrites(d, user, 'where do I click?');
         const album = d.tg.managerSendsAlbum(d.group.id, d.manager, [{ photo: true }, { video: true }], 'step 1 and step 2', { threadId: thread });
@@ -264,24 +288,30 @@ for (const kind of dbKinds) {
         assert.equal(copies[1]?.media_group_id, copies[0]?.media_group_id, 'one album');
         assert.deepEqual(copies.map(mediaId), album.map(mediaId), 'the photo, then the video');
         assert.ok('photo' in copies[0]! && 'video' in copies[1]!);
-        assert.deepEqual(copies.map((m) => m.caption), ['step 1 and step 2', undefined]);
+        assert.deepEqual(
+          copies.map((m) => m.caption),
+          ['step 1 and step 2', undefined],
+        );
         assert.equal(copies[0]?.reply_to_message, undefined);
 
         const rows = await eventually(async () => {
           const r = await prisma().message.findMany({ where: { userId: BigInt(user.id), direction: 'OUTBOUND' }, orderBy: { id: 'asc' } });
           return r.length === 2 && r.every((m) => m.state === 'DELIVERED') && r;
         });
-        assert.deepEqual(rows.map((m) => [m.topicMessageId, m.userChatMessageId, m.kind]), [
-          [album[0]!.message_id, copies[0]!.message_id, 'photo'],
-          [album[1]!.message_id, copies[1]!.message_id, 'video'],
-        ]);
+        assert.deepEqual(
+          rows.map((m) => [m.topicMessageId, m.userChatMessageId, m.kind]),
+          [
+            [album[0]!.message_id, copies[0]!.message_id, 'photo'],
+            [album[1]!.message_id, copies[1]!.message_id, 'video'],
+          ],
+        );
         await outboxDrained(d);
         assert.equal(d.botMessagesTo(user).length, 2, 'nothing else was sent');
         await assertNoBrokenJobs(d);
       });
     });
 
-    test('a user\'s text, album, text in quick succession arrive in the topic in that order', async () => {
+    test("a user's text, album, text in quick succession arrive in the topic in that order", async () => {
       const user = d.tg.createUser({ first_name: 'Quinn', language_code: 'en' });
       const before = d.tg.userSends(user, { text: 'before the album' });
       const album = d.tg.userSendsAlbum(user, [{ photo: true }, { photo: true }, { photo: true }], 'the album');
@@ -300,7 +330,10 @@ for (const kind of dbKinds) {
       assert.equal(new Set(relayed.slice(1, 4).map((m) => m.media_group_id)).size, 1);
       assert.ok(relayed[1]?.media_group_id, 'still one album');
       const rows = await prisma().message.findMany({ where: { userId: BigInt(user.id) }, orderBy: { id: 'asc' } });
-      assert.deepEqual(rows.map((m) => [m.userChatMessageId, m.topicMessageId, m.state]), [before, ...album, after].map((m, i) => [m.message_id, relayed[i]!.message_id, 'DELIVERED']));
+      assert.deepEqual(
+        rows.map((m) => [m.userChatMessageId, m.topicMessageId, m.state]),
+        [before, ...album, after].map((m, i) => [m.message_id, relayed[i]!.message_id, 'DELIVERED']),
+      );
       await assertNoBrokenJobs(d);
     });
   });

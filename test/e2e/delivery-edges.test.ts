@@ -35,7 +35,7 @@ for (const kind of dbKinds) {
     /** Telegram refuses every copy of this message (from the chat it is in) with a 400. */
     const refuseCopiesOf = (fromChatId: number, messageId: number, description: string) =>
       d.tg.failWhen(
-        (method, p) => method === 'copyMessage' && Number(p['from_chat_id']) === fromChatId && Number(p['message_id']) === messageId,
+        (method, p) => method === 'copyMessage' && Number(p.from_chat_id) === fromChatId && Number(p.message_id) === messageId,
         { error_code: 400, description },
         100,
       );
@@ -58,12 +58,17 @@ for (const kind of dbKinds) {
 
       const fresh = await d.tg.waitFor(() => d.tg.topics(d.group.id).find((t) => !t.deleted));
       assert.notEqual(fresh.message_thread_id, old.message_thread_id);
-      await d.tg.waitFor(() => d.topicMessages(fresh.message_thread_id).filter((m) => text(m)?.startsWith('after deletion')).length === 2, { timeoutMs: 10_000 });
+      await d.tg.waitFor(() => d.topicMessages(fresh.message_thread_id).filter((m) => text(m)?.startsWith('after deletion')).length === 2, {
+        timeoutMs: 10_000,
+      });
       await outboxDrained(d);
 
       const topics = d.tg.topics(d.group.id);
       assert.equal(topics.length, 2, 'exactly one new topic');
-      assert.deepEqual(topics.map((t) => t.deleted), [true, false]);
+      assert.deepEqual(
+        topics.map((t) => t.deleted),
+        [true, false],
+      );
       assert.equal(callsTo(d.tg, 'createForumTopic', d.group.id, (c) => c.ok).length, 2, 'one topic for the first message, one replacement');
       assert.equal(fresh.name, '❗️ Lena Lost', 'the user wrote again: ❗️');
 
@@ -84,7 +89,10 @@ for (const kind of dbKinds) {
       assert.equal(ticket.cardMessageId, card!.message_id);
       assert.notEqual(ticket.cardMessageId, oldCardId);
       assert.equal(ticket.status, 'WAITING');
-      for (const [sent, copy] of [[first, inTopic[2]], [second, inTopic[3]]] as const) {
+      for (const [sent, copy] of [
+        [first, inTopic[2]],
+        [second, inTopic[3]],
+      ] as const) {
         const m = await messageRow(user.id, { userChatMessageId: sent.message_id });
         assert.equal(m.state, 'DELIVERED');
         assert.equal(m.topicMessageId, copy!.message_id);
@@ -109,7 +117,9 @@ for (const kind of dbKinds) {
       d.tg.userSends(user, { text: 'second question' });
       d.tg.userSends(user, { text: 'second question, more' });
       const fresh = await d.tg.waitFor(() => d.tg.topics(d.group.id).find((t) => !t.deleted));
-      await d.tg.waitFor(() => d.topicMessages(fresh.message_thread_id).filter((m) => text(m)?.startsWith('second question')).length === 2, { timeoutMs: 10_000 });
+      await d.tg.waitFor(() => d.topicMessages(fresh.message_thread_id).filter((m) => text(m)?.startsWith('second question')).length === 2, {
+        timeoutMs: 10_000,
+      });
       await outboxDrained(d);
 
       assert.equal(d.tg.topics(d.group.id).length, 2, 'exactly one new topic');
@@ -123,8 +133,11 @@ for (const kind of dbKinds) {
       assert.deepEqual(inTopic.slice(2).map(text), ['second question', 'second question, more']);
 
       const tickets = await prisma().ticket.findMany({ where: { userId: BigInt(user.id) }, orderBy: { id: 'asc' } });
-      assert.deepEqual(tickets.map((t) => t.status), ['RESOLVED', 'WAITING']);
-      assert.equal(tickets[1]!.cardMessageId, cards[0]!.message_id, 'the new ticket\'s card is the one in the new topic');
+      assert.deepEqual(
+        tickets.map((t) => t.status),
+        ['RESOLVED', 'WAITING'],
+      );
+      assert.equal(tickets[1]!.cardMessageId, cards[0]!.message_id, "the new ticket's card is the one in the new topic");
       const row = await prisma().topic.findUniqueOrThrow({ where: { userId: BigInt(user.id) } });
       assert.equal(row.threadId, fresh.message_thread_id);
       assert.equal(row.closed, false);
@@ -211,11 +224,14 @@ for (const kind of dbKinds) {
       assert.equal(d.tg.topics(d.group.id).length, 1);
       assert.equal(d.topicMessages(topic.message_thread_id).filter((m) => text(m) === 'while the bot has no rights').length, 1, 'delivered once');
       assert.equal((await messageRow(user.id, { userChatMessageId: sent.message_id })).state, 'DELIVERED');
-      assert.ok(d.topicMessages(topic.message_thread_id).some((m) => fromBot(m) && /Ticket #/.test(text(m) ?? '')), 'with its card');
+      assert.ok(
+        d.topicMessages(topic.message_thread_id).some((m) => fromBot(m) && /Ticket #/.test(text(m) ?? '')),
+        'with its card',
+      );
       await assertNoBrokenJobs(d);
     });
 
-    test('bot removed from the group: an existing user\'s message is held and delivered to the same topic once the bot is back', async () => {
+    test("bot removed from the group: an existing user's message is held and delivered to the same topic once the bot is back", async () => {
       const user = d.tg.createUser({ first_name: 'Kept', language_code: 'en' });
       const { topic } = await userWrites(d, user, 'before removal');
       await outboxDrained(d);
@@ -237,7 +253,10 @@ for (const kind of dbKinds) {
       await outboxDrained(d);
       assert.equal(d.tg.topics(d.group.id).length, 1, 'the same topic');
       assert.deepEqual(
-        d.topicMessages(topic.message_thread_id).map(text).filter((t) => t === 'before removal' || t === 'while the bot is out'),
+        d
+          .topicMessages(topic.message_thread_id)
+          .map(text)
+          .filter((t) => t === 'before removal' || t === 'while the bot is out'),
         ['before removal', 'while the bot is out'],
       );
       assert.equal((await messageRow(user.id, { userChatMessageId: sent.message_id })).state, 'DELIVERED');
@@ -249,19 +268,26 @@ for (const kind of dbKinds) {
       // Telegram answers 502 twice to the copy of the first message only.
       const first = d.tg.userSends(user, { text: 'storm 1' });
       const isFirstCopy = (method: string, p: Record<string, unknown>) =>
-        method === 'copyMessage' && Number(p['chat_id']) === d.group.id && Number(p['message_id']) === first.message_id;
+        method === 'copyMessage' && Number(p.chat_id) === d.group.id && Number(p.message_id) === first.message_id;
       d.tg.failWhen(isFirstCopy, { error_code: 502, description: 'Bad Gateway' }, 2);
       const second = d.tg.userSends(user, { text: 'storm 2' });
 
       const topic = await d.waitForTopicOf(user);
       const thread = topic.message_thread_id;
-      const storm = () => d.topicMessages(thread).map(text).filter((t) => t?.startsWith('storm'));
+      const storm = () =>
+        d
+          .topicMessages(thread)
+          .map(text)
+          .filter((t) => t?.startsWith('storm'));
       await d.tg.waitFor(() => storm().length === 2, { timeoutMs: 10_000 });
       await outboxDrained(d);
       assert.deepEqual(storm(), ['storm 1', 'storm 2'], 'each once, the retried one not overtaken');
-      const firstCopies = callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params['message_id']) === first.message_id);
-      assert.deepEqual(firstCopies.map((c) => c.error_code ?? 'ok'), [502, 502, 'ok']);
-      assert.equal(callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params['message_id']) === second.message_id).length, 1);
+      const firstCopies = callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params.message_id) === first.message_id);
+      assert.deepEqual(
+        firstCopies.map((c) => c.error_code ?? 'ok'),
+        [502, 502, 'ok'],
+      );
+      assert.equal(callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params.message_id) === second.message_id).length, 1);
       for (const sent of [first, second]) assert.equal((await messageRow(user.id, { userChatMessageId: sent.message_id })).state, 'DELIVERED');
 
       // The connection drops before Telegram answers: grammY sees a network error; the copy is sent again.
@@ -271,8 +297,11 @@ for (const kind of dbKinds) {
       await outboxDrained(d);
       await pause(300);
       assert.deepEqual(storm(), ['storm 1', 'storm 2', 'storm 3']);
-      const thirdCopies = callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params['message_id']) === third.message_id);
-      assert.deepEqual(thirdCopies.map((c) => (c.dropped ? 'dropped' : c.ok ? 'ok' : c.error_code)), ['dropped', 'ok']);
+      const thirdCopies = callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params.message_id) === third.message_id);
+      assert.deepEqual(
+        thirdCopies.map((c) => (c.dropped ? 'dropped' : c.ok ? 'ok' : c.error_code)),
+        ['dropped', 'ok'],
+      );
       const row = await messageRow(user.id, { userChatMessageId: third.message_id });
       assert.equal(row.state, 'DELIVERED');
       assert.equal(row.topicMessageId, d.topicMessages(thread).find((m) => text(m) === 'storm 3')!.message_id);
@@ -289,7 +318,7 @@ for (const kind of dbKinds) {
       // copies any caption, so Telegram's refusal is forced for this message (and every retry).
       const caption = `screenshot: ${'x'.repeat(1500)}`;
       const photo = d.tg.userSends(user, { photo: true, caption });
-      assert.equal(photo.caption?.length, caption.length, 'the fake keeps the long caption on the user\'s message');
+      assert.equal(photo.caption?.length, caption.length, "the fake keeps the long caption on the user's message");
       refuseCopiesOf(user.id, photo.message_id, 'Bad Request: message caption is too long');
       const notice = await noticeTo(user);
       assert.equal(text(notice), '⚠️ Your message did not reach support: the message is too long. Please try again or send it another way.');
@@ -297,7 +326,7 @@ for (const kind of dbKinds) {
       assert.equal(row.error, 'Bad Request: message caption is too long');
       await outboxDrained(d);
       await pause(1200);
-      assert.equal(callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params['message_id']) === photo.message_id).length, 1, 'not retried');
+      assert.equal(callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params.message_id) === photo.message_id).length, 1, 'not retried');
       assert.ok(!d.topicMessages(thread).some((m) => 'photo' in m));
       assert.equal(d.botMessagesTo(user).length, 1, 'one notice');
 
@@ -324,7 +353,10 @@ for (const kind of dbKinds) {
       const poll = d.tg.userSends(user, { poll: { question: 'Что выбрать?', options: ['А', 'Б'] } });
       refuseCopiesOf(user.id, poll.message_id, "Bad Request: message can't be copied");
       const notice = await noticeTo(user);
-      assert.equal(text(notice), '⚠️ Сообщение не доставлено в поддержку: такой тип сообщения нельзя переслать. Попробуйте ещё раз или отправьте его по-другому.');
+      assert.equal(
+        text(notice),
+        '⚠️ Сообщение не доставлено в поддержку: такой тип сообщения нельзя переслать. Попробуйте ещё раз или отправьте его по-другому.',
+      );
       const row = await failedRow(user.id, { userChatMessageId: poll.message_id });
       assert.equal(row.error, "Bad Request: message can't be copied");
       assert.equal(row.kind, 'poll');
@@ -332,11 +364,14 @@ for (const kind of dbKinds) {
       await userWrites(d, user, 'А так дойдёт?');
       await outboxDrained(d);
       assert.deepEqual(
-        d.topicMessages(thread).filter((m) => fromBot(m) && !m.reply_markup && !('forum_topic_created' in m)).map(text),
+        d
+          .topicMessages(thread)
+          .filter((m) => fromBot(m) && !m.reply_markup && !('forum_topic_created' in m))
+          .map(text),
         ['Привет', 'А так дойдёт?'],
       );
       assert.ok(!d.topicMessages(thread).some((m) => 'poll' in m));
-      assert.equal(callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params['message_id']) === poll.message_id).length, 1, 'not retried');
+      assert.equal(callsTo(d.tg, 'copyMessage', d.group.id, (c) => Number(c.params.message_id) === poll.message_id).length, 1, 'not retried');
       assert.equal(d.botMessagesTo(user).length, 1, 'one notice');
       await assertNoBrokenJobs(d);
     });

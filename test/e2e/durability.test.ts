@@ -73,7 +73,9 @@ for (const kind of dbKinds) {
         }, 0);
         // At most one duplicate per crash per queue that was mid-send; a loose overall bound.
         assert.ok(duplicatesTotal <= crashes * users.length, `${duplicatesTotal} duplicates in all`);
-        process.stdout.write(`# crash test on ${kind}: ${crashes} crashes, ${total} messages, ${duplicatesTotal} duplicates, ${tg.topics(group.id).length} topics created for ${users.length} users\n`);
+        process.stdout.write(
+          `# crash test on ${kind}: ${crashes} crashes, ${total} messages, ${duplicatesTotal} duplicates, ${tg.topics(group.id).length} topics created for ${users.length} users\n`,
+        );
       } finally {
         await desk.close();
       }
@@ -102,7 +104,9 @@ for (const kind of dbKinds) {
         await desk.start().ready();
         for (const u of users) {
           const expected = Array.from({ length: perUser }, (_, i) => `b${u.id}-${i + 1}`);
-          const topic = await tg.waitFor(() => tg.topics(group.id).find((t) => !t.deleted && t.name.endsWith(u.first_name)), { timeoutMs: 30_000 }).catch(() => undefined);
+          const topic = await tg
+            .waitFor(() => tg.topics(group.id).find((t) => !t.deleted && t.name.endsWith(u.first_name)), { timeoutMs: 30_000 })
+            .catch(() => undefined);
           assert.ok(topic, `${u.first_name}'s messages never reached a topic: lost`);
           await tg.waitFor(() => copiesIn(tg, group.id, topic.message_thread_id, `b${u.id}-`).length >= perUser, { timeoutMs: 30_000 }).catch(() => undefined);
           assert.deepEqual(copiesIn(tg, group.id, topic.message_thread_id, `b${u.id}-`), expected, `${u.first_name}: exactly once, in order`);
@@ -154,7 +158,10 @@ for (const kind of dbKinds) {
           const topic = await tg
             .waitFor(() => tg.topics(group.id).find((t) => !t.deleted && firstsIn(t.message_thread_id).length === perUser), { timeoutMs: 60_000 })
             .catch(() => undefined);
-          const live = tg.topics(group.id).filter((t) => !t.deleted).flatMap((t) => firstsIn(t.message_thread_id));
+          const live = tg
+            .topics(group.id)
+            .filter((t) => !t.deleted)
+            .flatMap((t) => firstsIn(t.message_thread_id));
           assert.ok(topic, `${u.first_name}: ${perUser - live.length} of ${perUser} messages lost`);
           // In order, each at least once; a copy twice only if a kill fell between Telegram accepting it and the row being marked.
           assert.deepEqual(firstsIn(topic.message_thread_id), expected, `order for ${u.first_name}`);
@@ -208,7 +215,10 @@ for (const kind of dbKinds) {
         const thread = tg.topics(group.id)[0]!.message_thread_id;
         await tg.waitFor(() => copiesIn(tg, group.id, thread, 'd-').length >= 10);
         await pause(300);
-        assert.deepEqual(copiesIn(tg, group.id, thread, 'd-'), Array.from({ length: 10 }, (_, i) => `d-${i + 1}`));
+        assert.deepEqual(
+          copiesIn(tg, group.id, thread, 'd-'),
+          Array.from({ length: 10 }, (_, i) => `d-${i + 1}`),
+        );
         assert.equal(tg.topics(group.id).length, 1);
       } finally {
         await desk.close();
@@ -241,7 +251,10 @@ for (const kind of dbKinds) {
           }
           assert.equal(d.tg.topics(d.group.id).length, users.length, 'one topic per user');
           // What the limit allows: every group send counted by the fake, 20 per window.
-          const groupSends = d.tg.calls.filter((c) => c.ok && Number(c.params.chat_id) === d.group.id && /^(copymessage|sendmessage|createforumtopic|editforumtopic|editmessagetext)$/i.test(c.method));
+          const groupSends = d.tg.calls.filter(
+            (c) =>
+              c.ok && Number(c.params.chat_id) === d.group.id && /^(copymessage|sendmessage|createforumtopic|editforumtopic|editmessagetext)$/i.test(c.method),
+          );
           const first = Math.min(...groupSends.map((c) => c.at));
           const last = Math.max(...groupSends.map((c) => c.at));
           const allowedMs = (Math.ceil(groupSends.length / 20) - 1) * windowMs;

@@ -26,7 +26,7 @@ for (const kind of dbKinds) {
       d.tg.deactivateUser(user);
       const reply = d.tg.managerSends(d.group.id, d.manager, { text: 'are you still there?' }, { threadId: thread });
       const notice = await d.tg.waitFor(() => d.topicMessages(thread).find((m) => fromBot(d, m) && m.reply_to_message?.message_id === reply.message_id));
-      assert.equal(text(notice), '⚠️ Reply not delivered to the user: the user\'s account was deleted');
+      assert.equal(text(notice), "⚠️ Reply not delivered to the user: the user's account was deleted");
       const row = await eventually(async () => {
         const m = await d.app.db.prisma.message.findFirst({ where: { userId: BigInt(user.id), topicMessageId: reply.message_id } });
         return m?.state === 'FAILED' && m;
@@ -34,11 +34,15 @@ for (const kind of dbKinds) {
       assert.equal(row.error, 'Forbidden: user is deactivated');
       await outboxDrained(d);
       await pause(1500);
-      assert.deepEqual(callsTo(d.tg, 'copyMessage', user.id).map((c) => c.error_code ?? 'ok'), [403], 'tried once, not retried');
+      assert.deepEqual(
+        callsTo(d.tg, 'copyMessage', user.id).map((c) => c.error_code ?? 'ok'),
+        [403],
+        'tried once, not retried',
+      );
       assert.equal(d.botMessagesTo(user).length, 0);
     });
 
-    test('an anonymous admin (from @GroupAnonymousBot, sender_chat the group) answers in a user\'s topic: the answer reaches the user', async () => {
+    test("an anonymous admin (from @GroupAnonymousBot, sender_chat the group) answers in a user's topic: the answer reaches the user", async () => {
       const user = d.tg.createUser({ first_name: 'Anon', language_code: 'en' });
       const { thread } = await userWrites(d, user, 'anyone there?');
       const sent = d.tg.anonymousAdminSends(d.group.id, { text: 'Yes, the support team here.' }, { threadId: thread });
@@ -50,7 +54,7 @@ for (const kind of dbKinds) {
       await d.tg.waitFor(() => d.tg.topics(d.group.id)[0]?.name === '📝 Anon');
     });
 
-    test('/close in General (outside any user\'s topic): the bot says it works only in a user\'s topic and changes nothing', async () => {
+    test("/close in General (outside any user's topic): the bot says it works only in a user's topic and changes nothing", async () => {
       const user = d.tg.createUser({ first_name: 'Open', language_code: 'en' });
       const { thread } = await userWrites(d, user, 'still waiting');
       await outboxDrained(d);
@@ -58,7 +62,7 @@ for (const kind of dbKinds) {
       const close = d.tg.managerSends(d.group.id, d.manager, command('/close'));
       assert.equal(close.is_topic_message, undefined, 'sent in General');
       const answer = await d.tg.waitFor(() => d.tg.messages(d.group.id).find((m) => fromBot(d, m) && m.reply_to_message?.message_id === close.message_id));
-      assert.equal(text(answer), 'This command works only inside a user\'s topic.');
+      assert.equal(text(answer), "This command works only inside a user's topic.");
       assert.equal(answer.is_topic_message, undefined, 'answered in General');
       await outboxDrained(d);
       await pause(1000);
@@ -83,7 +87,13 @@ for (const kind of dbKinds) {
       assert.equal(d.tg.topics(d.group.id)[0]?.closed, false);
       assert.deepEqual(callsTo(d.tg, 'reopenForumTopic', d.group.id), [], 'the bot did not reopen an open topic');
       assert.equal(d.topicMessages(thread).filter((m) => 'forum_topic_reopened' in m).length, 1, 'reopened once, by the manager');
-      assert.deepEqual(d.topicMessages(thread).filter((m) => fromBot(d, m) && !m.reply_markup && !('forum_topic_created' in m)).map(text), ['first', 'second']);
+      assert.deepEqual(
+        d
+          .topicMessages(thread)
+          .filter((m) => fromBot(d, m) && !m.reply_markup && !('forum_topic_created' in m))
+          .map(text),
+        ['first', 'second'],
+      );
     });
   });
 

@@ -17,7 +17,7 @@ for (const kind of dbKinds) {
       await d.close();
     });
 
-    test('the /start greeting speaks the user\'s language, and an admin can replace it', async () => {
+    test("the /start greeting speaks the user's language, and an admin can replace it", async () => {
       const ru = d.tg.createUser({ first_name: 'Иван', language_code: 'ru' });
       const unknown = d.tg.createUser({ first_name: 'Nobody' });
       const de = d.tg.createUser({ first_name: 'Hans', language_code: 'de' });
@@ -57,11 +57,19 @@ for (const kind of dbKinds) {
     test('when even a re-created topic refuses the message, the user gets a plain notice in their language', async () => {
       const user = d.tg.createUser({ first_name: 'Петя', language_code: 'ru' });
       await userWrites(d, user, 'первое');
-      d.tg.failWhen((method, p) => method === 'copyMessage' && Number(p.chat_id) === d.group.id, { error_code: 400, description: 'Bad Request: message thread not found' }, 2);
+      d.tg.failWhen(
+        (method, p) => method === 'copyMessage' && Number(p.chat_id) === d.group.id,
+        { error_code: 400, description: 'Bad Request: message thread not found' },
+        2,
+      );
       d.tg.userSends(user, { text: 'второе' });
       const notice = await d.tg.waitFor(() => d.botMessagesTo(user).find((m) => text(m)?.startsWith('⚠️')));
       assert.equal(text(notice), '⚠️ Сообщение не доставлено в поддержку: поддержка временно недоступна. Попробуйте ещё раз или отправьте его по-другому.');
-      await eventually(async () => (await d.app.db.prisma.message.findFirst({ where: { userId: BigInt(user.id), userChatMessageId: { not: null }, state: 'FAILED' } }))?.error?.includes('thread not found'));
+      await eventually(async () =>
+        (await d.app.db.prisma.message.findFirst({ where: { userId: BigInt(user.id), userChatMessageId: { not: null }, state: 'FAILED' } }))?.error?.includes(
+          'thread not found',
+        ),
+      );
     });
 
     test('the same user message delivered twice by Telegram is relayed once', async () => {
@@ -74,7 +82,10 @@ for (const kind of dbKinds) {
       await d.tg.waitFor(() => d.topicMessages(topic.message_thread_id).some((m) => text(m) === 'next'));
       await pause(300);
       assert.deepEqual(
-        d.topicMessages(topic.message_thread_id).map(text).filter((t) => t === 'only once please' || t === 'next'),
+        d
+          .topicMessages(topic.message_thread_id)
+          .map(text)
+          .filter((t) => t === 'only once please' || t === 'next'),
         ['only once please', 'next'],
       );
       assert.equal(await d.app.db.prisma.message.count({ where: { userId: BigInt(user.id) } }), 2);
@@ -82,7 +93,7 @@ for (const kind of dbKinds) {
       assert.equal(stored.messageCount, 2, 'a duplicate does not count as a message');
     });
 
-    test('status changes while renames wait for the group\'s limit: the topic ends with the ticket\'s real status', async () => {
+    test("status changes while renames wait for the group's limit: the topic ends with the ticket's real status", async () => {
       const user = d.tg.createUser({ first_name: 'Quick', language_code: 'en' });
       // This desk needs the group's limit on (the test desk has limits off).
       await d.restart({ LIMIT_GROUP: { limit: 3, windowMs: 1500 } });
@@ -91,7 +102,12 @@ for (const kind of dbKinds) {
       d.tg.managerSends(d.group.id, d.manager, { text: 'hi, checking' }, { threadId: topic.message_thread_id });
       await d.tg.waitFor(() => d.botMessagesTo(user).some((m) => text(m) === 'hi, checking'));
       d.tg.userSends(user, { text: 'thanks, waiting' });
-      await eventually(async () => (await d.app.db.prisma.outboxJob.count({ where: { state: 'PENDING' } })) === 0 && (await d.app.db.prisma.message.count({ where: { state: 'PENDING' } })) === 0, 15_000);
+      await eventually(
+        async () =>
+          (await d.app.db.prisma.outboxJob.count({ where: { state: 'PENDING' } })) === 0 &&
+          (await d.app.db.prisma.message.count({ where: { state: 'PENDING' } })) === 0,
+        15_000,
+      );
       const ticket = await d.app.db.prisma.ticket.findFirstOrThrow({ where: { userId: BigInt(user.id) } });
       assert.equal(ticket.status, 'WAITING');
       assert.equal(d.tg.topics(d.group.id).find((t) => t.message_thread_id === topic.message_thread_id)?.name, '❗️ Quick');

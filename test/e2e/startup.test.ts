@@ -25,8 +25,16 @@ describe('start-up', () => {
     ['malformed BOT_TOKEN', { BOT_TOKEN: 'nonsense', SUPPORT_CHAT_ID: '-1001234567890' }, /^Config error: BOT_TOKEN does not look like a bot token/],
     ['missing SUPPORT_CHAT_ID', { BOT_TOKEN: TEST_TOKEN }, /^Config error: SUPPORT_CHAT_ID is required/],
     ['a private chat id as SUPPORT_CHAT_ID', { BOT_TOKEN: TEST_TOKEN, SUPPORT_CHAT_ID: '12345' }, /^Config error: SUPPORT_CHAT_ID must be a supergroup id/],
-    ['a bad DATABASE_URL', { BOT_TOKEN: TEST_TOKEN, SUPPORT_CHAT_ID: '-1001234567890', DATABASE_URL: 'mysql://x' }, /^Config error: DATABASE_URL must be file:/],
-    ['a bad TELEGRAM_API_ROOT', { BOT_TOKEN: TEST_TOKEN, SUPPORT_CHAT_ID: '-1001234567890', TELEGRAM_API_ROOT: 'api.telegram' }, /^Config error: TELEGRAM_API_ROOT must be an http\(s\) URL/],
+    [
+      'a bad DATABASE_URL',
+      { BOT_TOKEN: TEST_TOKEN, SUPPORT_CHAT_ID: '-1001234567890', DATABASE_URL: 'mysql://x' },
+      /^Config error: DATABASE_URL must be file:/,
+    ],
+    [
+      'a bad TELEGRAM_API_ROOT',
+      { BOT_TOKEN: TEST_TOKEN, SUPPORT_CHAT_ID: '-1001234567890', TELEGRAM_API_ROOT: 'api.telegram' },
+      /^Config error: TELEGRAM_API_ROOT must be an http\(s\) URL/,
+    ],
     ['a bad LOG_LEVEL', { BOT_TOKEN: TEST_TOKEN, SUPPORT_CHAT_ID: '-1001234567890', LOG_LEVEL: 'loud' }, /^Config error: LOG_LEVEL /],
   ];
   for (const [name, env, expected] of cases) {
@@ -41,7 +49,13 @@ describe('start-up', () => {
   }
 
   test('an unreachable TELEGRAM_API_ROOT: exits 1 at once, says so, never prints the token', async () => {
-    const r = await runMain({ BOT_TOKEN: TEST_TOKEN, SUPPORT_CHAT_ID: '-1001234567890', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATABASE_URL: db.url, LOG_LEVEL: 'debug' });
+    const r = await runMain({
+      BOT_TOKEN: TEST_TOKEN,
+      SUPPORT_CHAT_ID: '-1001234567890',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:9',
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'debug',
+    });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Cannot reach the Bot API at http:\/\/127\.0\.0\.1:9 \(TELEGRAM_API_ROOT\)/);
     const secret = TEST_TOKEN.split(':')[1]!;
@@ -49,7 +63,12 @@ describe('start-up', () => {
   });
 
   test('a token Telegram does not accept: exits 1 and says to check it', async () => {
-    const r = await runMain({ BOT_TOKEN: '654321:WRONG-TOKEN-abcdefghijklmnopqrstuv', SUPPORT_CHAT_ID: '-1001234567890', TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: db.url });
+    const r = await runMain({
+      BOT_TOKEN: '654321:WRONG-TOKEN-abcdefghijklmnopqrstuv',
+      SUPPORT_CHAT_ID: '-1001234567890',
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      DATABASE_URL: db.url,
+    });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Telegram does not accept BOT_TOKEN \(401 Unauthorized\)/);
   });
@@ -70,7 +89,13 @@ describe('start-up', () => {
 
   test('a good config starts polling, and SIGTERM stops it cleanly; the token is never logged', async () => {
     const group = tg.createSupergroup({});
-    const bot = startBotProcess({ BOT_TOKEN: tg.token, SUPPORT_CHAT_ID: String(group.id), TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: db.url, LOG_LEVEL: 'debug' });
+    const bot = startBotProcess({
+      BOT_TOKEN: tg.token,
+      SUPPORT_CHAT_ID: String(group.id),
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'debug',
+    });
     await bot.ready();
     const r = { ...(await bot.stop()), stdout: bot.stdout(), stderr: bot.stderr() };
     assert.equal(r.code, 0, r.stderr + r.stdout);

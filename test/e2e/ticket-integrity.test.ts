@@ -28,7 +28,7 @@ for (const kind of dbKinds) {
       });
     }
 
-    test('a /close and a user message sent at the same moment are decided in Telegram\'s order: the message opens a new ticket, every time', async () => {
+    test("a /close and a user message sent at the same moment are decided in Telegram's order: the message opens a new ticket, every time", async () => {
       // Bug caught: users' updates sequentialized by the private chat and
       // managers' by the topic, so the two decisions ran at once and the
       // message landed on the ticket /close had just resolved (🏁 topic, nobody told).
@@ -68,7 +68,11 @@ for (const kind of dbKinds) {
         assert.ok(answer.text === 'This button is outdated or not for you.' || answer.text === 'Ticket not found.', `${data}: ${answer.text}`);
       }
       const tickets = await d.app.db.prisma.ticket.findMany({ orderBy: { id: 'asc' } });
-      assert.deepEqual(tickets.map((t) => t.status), ['WAITING', 'WAITING'], 'nothing changed');
+      assert.deepEqual(
+        tickets.map((t) => t.status),
+        ['WAITING', 'WAITING'],
+        'nothing changed',
+      );
       assert.equal(await d.app.db.prisma.statusChange.count({ where: { actorId: { not: null } } }), 0);
 
       // The card's real data pressed outside the support group (a forged query from a private chat) is refused too.
@@ -79,7 +83,7 @@ for (const kind of dbKinds) {
       assert.equal((await d.app.db.prisma.ticket.findUniqueOrThrow({ where: { id: annaTicket.id } })).status, 'WAITING');
     });
 
-    test('the bot\'s answers to commands count against the group\'s limit: a burst of them meets no 429', async () => {
+    test("the bot's answers to commands count against the group's limit: a burst of them meets no 429", async () => {
       // Bug caught: command answers sent with ctx.reply straight to Telegram,
       // past the limiter: under a burst the group gets 429s (and with
       // autoRetry the conversation's turn waits out retry_after).
@@ -91,7 +95,9 @@ for (const kind of dbKinds) {
       const thread = await userWrites(user, 'help');
       const n = 12;
       for (let i = 0; i < n; i++) d.tg.managerSends(d.group.id, d.manager, command(`/oops${i}`), { threadId: thread });
-      await d.tg.waitFor(() => d.topicMessages(thread).filter((m) => text(m)?.startsWith('Commands are not sent to the user')).length === n, { timeoutMs: 20_000 });
+      await d.tg.waitFor(() => d.topicMessages(thread).filter((m) => text(m)?.startsWith('Commands are not sent to the user')).length === n, {
+        timeoutMs: 20_000,
+      });
       assert.equal(d.tg.rateLimitHits.length, 0, 'no 429: every answer waited for its slot');
     });
 
@@ -101,7 +107,10 @@ for (const kind of dbKinds) {
       const user = d.tg.createUser({ first_name: 'Card', language_code: 'en' });
       await userWrites(user, 'hi');
       const ticket = await cardOf(user.id);
-      d.tg.failWhen((method) => method.toLowerCase() === 'editmessagetext', { error_code: 400, description: "Bad Request: can't parse entities: Unexpected end tag at byte offset 12" });
+      d.tg.failWhen((method) => method.toLowerCase() === 'editmessagetext', {
+        error_code: 400,
+        description: "Bad Request: can't parse entities: Unexpected end tag at byte offset 12",
+      });
       pressCardButton(d, d.manager, ticket.cardMessageId!, '🏁 Resolved');
       const failed = await eventually(() => d.app.db.prisma.outboxJob.findFirst({ where: { state: 'FAILED', kind: 'refreshCard' } }));
       assert.match(failed.lastError ?? '', /parse entities/);
@@ -118,7 +127,10 @@ for (const kind of dbKinds) {
       await d.restart();
       const thread = await userWrites(user, 'two');
       const failed = await eventually(() => d.app.db.prisma.outboxJob.findFirst({ where: { state: 'FAILED', kind: 'postCard' } }));
-      assert.ok(d.topicMessages(thread).some((m) => text(m) === 'two'), 'the queue went on');
+      assert.ok(
+        d.topicMessages(thread).some((m) => text(m) === 'two'),
+        'the queue went on',
+      );
       await d.tg.waitFor(() => d.tg.messages(d.group.id).find((m) => m.message_thread_id === undefined && text(m)?.includes(`job #${failed.id}`)));
       await eventually(async () => (await d.app.db.prisma.outboxJob.count({ where: { state: 'PENDING' } })) === 0);
     });

@@ -32,10 +32,8 @@ export const E = {
   bad,
   missing: (name: string) => bad(`parameter "${name}" is required`),
 
-  terminatedByOtherPoll: () =>
-    new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'),
-  webhookActive: () =>
-    new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"),
+  terminatedByOtherPoll: () => new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'),
+  webhookActive: () => new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"),
 
   chatNotFound: () => bad('chat not found'),
   userNotFound: () => bad('user not found'),
@@ -52,8 +50,7 @@ export const E = {
   topicNotModified: () => bad('TOPIC_NOT_MODIFIED'),
   invalidTopicId: () => bad('invalid forum topic identifier specified'),
   notAForum: () => bad('the chat is not a forum'),
-  noTopicRights: (action: 'create a topic' | 'edit the topic' | 'close or open the topic' | 'delete the topic') =>
-    bad(`not enough rights to ${action}`),
+  noTopicRights: (action: 'create a topic' | 'edit the topic' | 'close or open the topic' | 'delete the topic') => bad(`not enough rights to ${action}`),
   topicNameEmpty: () => bad('name must be non-empty'),
   iconColorInvalid: () => bad('invalid icon_color specified'),
 

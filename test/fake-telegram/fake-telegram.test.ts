@@ -20,7 +20,15 @@ async function call(tg: FakeTelegram, method: string, params: object = {}, token
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(params),
   });
-  return { status: res.status, body: (await res.json()) as { ok: boolean; result?: any; error_code?: number; description?: string } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      ok: boolean; // biome-ignore lint/suspicious/noExplicitAny: each test reads the result of a different Bot API method
+      result?: any;
+      error_code?: number;
+      description?: string;
+    },
+  };
 }
 
 const api = (tg: FakeTelegram) => new Api(tg.token, { apiRoot: tg.apiRoot });
@@ -61,7 +69,9 @@ describe('HTTP envelope', () => {
     assert.deepEqual(await form.json(), { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
     const user = tg.createUser({ first_name: 'Q' });
     tg.userSends(user, { text: 'hi' });
-    const query = await fetch(`${tg.apiRoot}/bot${tg.token}/sendMessage?chat_id=${user.id}&text=from%20query&reply_markup=${encodeURIComponent('{"inline_keyboard":[[{"text":"A","callback_data":"a"}]]}')}`);
+    const query = await fetch(
+      `${tg.apiRoot}/bot${tg.token}/sendMessage?chat_id=${user.id}&text=from%20query&reply_markup=${encodeURIComponent('{"inline_keyboard":[[{"text":"A","callback_data":"a"}]]}')}`,
+    );
     const sent = (await query.json()) as { result: Message };
     assert.equal(sent.result.text, 'from query');
     assert.equal(sent.result.reply_markup?.inline_keyboard[0]?.[0]?.text, 'A');
@@ -72,7 +82,14 @@ describe('HTTP envelope', () => {
     assert.deepEqual(await call(tg, 'sendTelepathy'), { status: 404, body: { ok: false, error_code: 404, description: 'Not Found: method not found' } });
     assert.deepEqual(await call(tg, 'getMe', {}, '1:WRONG'), { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
     assert.equal((await call(tg, 'GETME')).status, 200, 'method names are case-insensitive');
-    assert.deepEqual(tg.calls.map((c) => [c.method, c.ok, c.error_code]), [['sendTelepathy', false, 404], ['getMe', false, 401], ['GETME', true, undefined]]);
+    assert.deepEqual(
+      tg.calls.map((c) => [c.method, c.ok, c.error_code]),
+      [
+        ['sendTelepathy', false, 404],
+        ['getMe', false, 401],
+        ['GETME', true, undefined],
+      ],
+    );
   });
 
   test('failNext injects errors with parameters, then the method works again', async (t) => {
@@ -94,10 +111,16 @@ describe('getUpdates', () => {
     assert.equal(all.length, 1, 'limit 0 is clamped to 1');
     const first = all[0]!.update_id;
     const rest: Update[] = (await call(tg, 'getUpdates', { offset: first + 1 })).body.result;
-    assert.deepEqual(rest.map((u) => u.message?.text), ['2', '3', '4']);
+    assert.deepEqual(
+      rest.map((u) => u.message?.text),
+      ['2', '3', '4'],
+    );
     assert.equal(tg.pendingUpdates(), 3);
     const tail: Update[] = (await call(tg, 'getUpdates', { offset: -1 })).body.result;
-    assert.deepEqual(tail.map((u) => u.message?.text), ['4']);
+    assert.deepEqual(
+      tail.map((u) => u.message?.text),
+      ['4'],
+    );
     assert.equal(tg.pendingUpdates(), 1);
   });
 
@@ -125,8 +148,10 @@ describe('getUpdates', () => {
     assert.equal(announced, false, 'the call that delivers a batch is not the one held');
     const aborted = new AbortController();
     const next = fetch(`${tg.apiRoot}/bot${tg.token}/getUpdates`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ offset: batch[1]!.update_id + 1, timeout: 0 }), signal: aborted.signal,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ offset: batch[1]!.update_id + 1, timeout: 0 }),
+      signal: aborted.signal,
     });
     await held;
     assert.equal(tg.pendingUpdates(), 0, 'its offset confirmed the batch');
@@ -136,7 +161,11 @@ describe('getUpdates', () => {
     aborted.abort();
     await assert.rejects(next);
     const rest: Update[] = (await call(tg, 'getUpdates', { timeout: 0 })).body.result;
-    assert.deepEqual(rest.map((u) => u.message?.text), ['3'], 'the next client gets what is left');
+    assert.deepEqual(
+      rest.map((u) => u.message?.text),
+      ['3'],
+      'the next client gets what is left',
+    );
   });
 
   test('revokeToken: every later call gets 401 Unauthorized', async (t) => {
@@ -146,7 +175,7 @@ describe('getUpdates', () => {
     assert.deepEqual(await call(tg, 'getUpdates'), { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
   });
 
-  test('an anonymous admin\'s message: from @GroupAnonymousBot, sender_chat the group, in the topic', async (t) => {
+  test("an anonymous admin's message: from @GroupAnonymousBot, sender_chat the group, in the topic", async (t) => {
     const tg = await fresh(t);
     const group = tg.createSupergroup({ title: 'Support' });
     const topic = (await call(tg, 'createForumTopic', { chat_id: group.id, name: 'T' })).body.result;
@@ -208,14 +237,25 @@ describe('sending', () => {
     const { tg, user, bot } = await desk(t);
     const m = await bot.sendMessage(user.id, '  <b>Hi</b> &lt;Ann&gt; <a href="https://x.org/?a=1&amp;b=2">link</a> ', { parse_mode: 'HTML' });
     assert.equal(m.text, 'Hi <Ann> link');
-    assert.deepEqual(m.entities, [{ type: 'bold', offset: 0, length: 2 }, { type: 'text_link', offset: 9, length: 4, url: 'https://x.org/?a=1&b=2' }]);
+    assert.deepEqual(m.entities, [
+      { type: 'bold', offset: 0, length: 2 },
+      { type: 'text_link', offset: 9, length: 4, url: 'https://x.org/?a=1&b=2' },
+    ]);
     assert.deepEqual(m.from, { id: tg.botUser.id, is_bot: true, first_name: 'Topic', username: 'topic_test_bot' });
     assert.equal(m.chat.id, user.id);
     const mention = await bot.sendMessage(user.id, `<a href="tg://user?id=${user.id}">Ann</a>`, { parse_mode: 'HTML' });
     assert.deepEqual(mention.entities, [{ type: 'text_mention', offset: 0, length: 3, user }], 'a link to a known user is a mention');
     await refused(bot.sendMessage(user.id, '<b>&Co</b>', { parse_mode: 'HTML' }), 400, /^Bad Request: can't parse entities: /);
-    await refused(bot.sendMessage(user.id, 'Hi <Ann>', { parse_mode: 'HTML' }), 400, `Bad Request: can't parse entities: Unsupported start tag "ann" at byte offset 3`);
-    await refused(bot.sendMessage(user.id, '<i>open', { parse_mode: 'HTML' }), 400, `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "i"`);
+    await refused(
+      bot.sendMessage(user.id, 'Hi <Ann>', { parse_mode: 'HTML' }),
+      400,
+      `Bad Request: can't parse entities: Unsupported start tag "ann" at byte offset 3`,
+    );
+    await refused(
+      bot.sendMessage(user.id, '<i>open', { parse_mode: 'HTML' }),
+      400,
+      `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "i"`,
+    );
     await refused(bot.sendMessage(user.id, '<b></b>  ', { parse_mode: 'HTML' }), 400, 'Bad Request: message text is empty');
     await refused(bot.sendMessage(user.id, 'я'.repeat(4097)), 400, 'Bad Request: message is too long');
     assert.equal((await bot.sendMessage(user.id, '😀'.repeat(4096))).text?.length, 8192, 'the limit counts characters, not UTF-16 units');
@@ -225,9 +265,15 @@ describe('sending', () => {
     const tg = await fresh(t);
     const user = tg.createUser({ first_name: 'U' });
     const m = tg.userSends(user, { text: '/start@topic_test_bot hi @mary_s, see https://example.org/a. #help' });
-    assert.deepEqual(m.entities?.map((e) => [e.type, m.text!.slice(e.offset, e.offset + e.length)]), [
-      ['bot_command', '/start@topic_test_bot'], ['mention', '@mary_s'], ['url', 'https://example.org/a'], ['hashtag', '#help'],
-    ]);
+    assert.deepEqual(
+      m.entities?.map((e) => [e.type, m.text!.slice(e.offset, e.offset + e.length)]),
+      [
+        ['bot_command', '/start@topic_test_bot'],
+        ['mention', '@mary_s'],
+        ['url', 'https://example.org/a'],
+        ['hashtag', '#help'],
+      ],
+    );
     const given = tg.userSends(user, { text: '/start', entities: [{ type: 'bot_command', offset: 0, length: 6 }] });
     assert.equal(given.entities?.length, 1, 'no duplicate of an entity the client sent');
   });
@@ -275,7 +321,11 @@ describe('sending', () => {
   test('copyMessage keeps the kind, overrides the caption, refuses service messages', async (t) => {
     const { tg, group, user, topic, bot } = await desk(t);
     const photo = tg.userSends(user, { photo: true, caption: 'screenshot' });
-    const { message_id } = await bot.copyMessage(group.id, user.id, photo.message_id, { message_thread_id: topic.message_thread_id, caption: '<i>from Ann</i>', parse_mode: 'HTML' });
+    const { message_id } = await bot.copyMessage(group.id, user.id, photo.message_id, {
+      message_thread_id: topic.message_thread_id,
+      caption: '<i>from Ann</i>',
+      parse_mode: 'HTML',
+    });
     const copy = tg.message(group.id, message_id)!;
     assert.deepEqual(copy.photo, photo.photo);
     assert.equal(copy.caption, 'from Ann');
@@ -305,8 +355,22 @@ describe('sending', () => {
     assert.equal(sent.length, 2);
     assert.ok(sent[0]!.media_group_id && sent[0]!.media_group_id === sent[1]!.media_group_id);
     assert.equal(sent[0]!.caption, 'album');
-    await refused(bot.sendMediaGroup(user.id, [{ type: 'photo', media: 'nonsense' }, { type: 'photo', media: 'nonsense' }]), 400, 'Bad Request: wrong file identifier/HTTP URL specified');
-    await refused(bot.sendMediaGroup(user.id, Array.from({ length: 11 }, () => ({ type: 'photo' as const, media: a.photo![0]!.file_id }))), 400, 'Bad Request: too many messages to send as an album');
+    await refused(
+      bot.sendMediaGroup(user.id, [
+        { type: 'photo', media: 'nonsense' },
+        { type: 'photo', media: 'nonsense' },
+      ]),
+      400,
+      'Bad Request: wrong file identifier/HTTP URL specified',
+    );
+    await refused(
+      bot.sendMediaGroup(
+        user.id,
+        Array.from({ length: 11 }, () => ({ type: 'photo' as const, media: a.photo![0]!.file_id })),
+      ),
+      400,
+      'Bad Request: too many messages to send as an album',
+    );
   });
 });
 
@@ -336,7 +400,10 @@ describe('forum topics', () => {
     assert.deepEqual([explicit.reply_to_message?.message_id, explicit.message_thread_id], [sent.message_id, thread]);
     const general = tg.managerSends(group.id, manager, { text: 'general' });
     assert.deepEqual([general.message_thread_id, general.is_topic_message, general.reply_to_message], [undefined, undefined, undefined]);
-    assert.deepEqual(tg.messages(group.id, thread).map((m) => m.text ?? 'root'), ['root', 'card', 'hello', 're']);
+    assert.deepEqual(
+      tg.messages(group.id, thread).map((m) => m.text ?? 'root'),
+      ['root', 'card', 'hello', 're'],
+    );
     await refused(bot.sendMessage(group.id, 'x', { message_thread_id: 1 }), 400, 'Bad Request: message thread not found');
   });
 
@@ -361,7 +428,10 @@ describe('forum topics', () => {
     await refused(bot.editForumTopic(group.id, thread, { name: 'Ann Lee' }), 400, 'Bad Request: TOPIC_NOT_MODIFIED');
     assert.equal(await bot.editForumTopic(group.id, thread, {}), true);
     await bot.editForumTopic(group.id, thread, { name: '✅ Ann Lee' });
-    const kinds = tg.messages(group.id, thread).slice(1).map((m) => Object.keys(m).find((k) => k.startsWith('forum_topic_')));
+    const kinds = tg
+      .messages(group.id, thread)
+      .slice(1)
+      .map((m) => Object.keys(m).find((k) => k.startsWith('forum_topic_')));
     assert.deepEqual(kinds, ['forum_topic_closed', 'forum_topic_reopened', 'forum_topic_edited']);
     await refused(bot.closeForumTopic(group.id, 0), 400, 'Bad Request: invalid forum topic identifier specified');
     const closed = tg.managerClosesTopic(group.id, manager, thread);
@@ -372,7 +442,10 @@ describe('forum topics', () => {
     tg.setBotRights(group.id, { status: 'administrator' });
     assert.equal((await bot.sendMessage(group.id, 'admins may', { message_thread_id: thread })).message_thread_id, thread);
     tg.managerDeletesTopic(group.id, thread);
-    assert.deepEqual(tg.topics(group.id).map((x) => [x.name, x.deleted]), [['✅ Ann Lee', true]]);
+    assert.deepEqual(
+      tg.topics(group.id).map((x) => [x.name, x.deleted]),
+      [['✅ Ann Lee', true]],
+    );
     await refused(bot.sendMessage(group.id, 'x', { message_thread_id: thread }), 400, 'Bad Request: message thread not found');
     await refused(bot.editForumTopic(group.id, thread, { name: 'y' }), 400, 'Bad Request: message thread not found');
     await refused(bot.forwardMessage(group.id, user.id, 1, { message_thread_id: thread }), 400, 'Bad Request: TOPIC_DELETED');
@@ -386,8 +459,11 @@ describe('edits and buttons', () => {
     const { tg, user, bot } = await desk(t);
     const markup = { inline_keyboard: [[{ text: 'Resolve', callback_data: 'resolve' }]] };
     const m = await bot.sendMessage(user.id, 'card', { reply_markup: markup });
-    await refused(bot.editMessageText(user.id, m.message_id, 'card', { reply_markup: markup }), 400,
-      'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+    await refused(
+      bot.editMessageText(user.id, m.message_id, 'card', { reply_markup: markup }),
+      400,
+      'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+    );
     const edited = (await bot.editMessageText(user.id, m.message_id, 'card v2', { reply_markup: markup })) as Message;
     assert.ok(edited.edit_date);
     assert.equal(tg.message(user.id, m.message_id)?.text, 'card v2');
@@ -404,7 +480,10 @@ describe('edits and buttons', () => {
     const { tg, group, manager, topic, user, bot } = await desk(t);
     const original = tg.userSends(user, { text: 'typo' });
     tg.userEdits(user, original.message_id, { text: 'fixed' });
-    const card = await bot.sendMessage(group.id, 'card', { message_thread_id: topic.message_thread_id, reply_markup: { inline_keyboard: [[{ text: 'Done', callback_data: 'done' }]] } });
+    const card = await bot.sendMessage(group.id, 'card', {
+      message_thread_id: topic.message_thread_id,
+      reply_markup: { inline_keyboard: [[{ text: 'Done', callback_data: 'done' }]] },
+    });
     assert.throws(() => tg.pressButton(manager, group.id, card.message_id, 'nope'), /no button/);
     const queryId = tg.pressButton(manager, group.id, card.message_id, 'done');
     const updates: Update[] = (await call(tg, 'getUpdates')).body.result;
@@ -423,7 +502,10 @@ describe('edits and buttons', () => {
     assert.deepEqual(await bot.getMyCommands(), [{ command: 'close', description: 'Close the ticket' }]);
     await refused(bot.setMyCommands([{ command: 'Close', description: 'x' }]), 400, 'Bad Request: BOT_COMMAND_INVALID');
     await refused(bot.setMyCommands([{ command: 'ok', description: '' }]), 400, 'Bad Request: command description must be non-empty');
-    await assert.rejects(tg.waitFor(() => false, { timeoutMs: 50 }), /waitFor timed out after 50 ms.*\n.*setMyCommands 400/s);
+    await assert.rejects(
+      tg.waitFor(() => false, { timeoutMs: 50 }),
+      /waitFor timed out after 50 ms.*\n.*setMyCommands 400/s,
+    );
   });
 });
 
@@ -457,12 +539,19 @@ describe('rate limits', () => {
     const n = tooMany(await call(tg, 'sendMessage', { chat_id: group.id, text: 'fourth', message_thread_id: thread }));
     assert.ok(n >= 1 && n <= 60, `retry_after ${n}`);
     // Every counted call to that chat is refused until then, in any topic, whatever the method.
-    const again = tooMany(await call(tg, 'copyMessage', { chat_id: group.id, from_chat_id: user.id, message_id: 1, message_thread_id: other.message_thread_id }));
+    const again = tooMany(
+      await call(tg, 'copyMessage', { chat_id: group.id, from_chat_id: user.id, message_id: 1, message_thread_id: other.message_thread_id }),
+    );
     assert.ok(again >= 1 && again <= n);
     await refused(bot.editForumTopic(group.id, thread, { name: 'renamed' }), 429, /^Too Many Requests: retry after \d+$/);
-    assert.deepEqual(tg.rateLimitHits.map((h) => [h.method, h.chatId, h.scope, h.floodWait]), [
-      ['sendMessage', group.id, 'group', false], ['copyMessage', group.id, 'group', true], ['editForumTopic', group.id, 'group', true],
-    ]);
+    assert.deepEqual(
+      tg.rateLimitHits.map((h) => [h.method, h.chatId, h.scope, h.floodWait]),
+      [
+        ['sendMessage', group.id, 'group', false],
+        ['copyMessage', group.id, 'group', true],
+        ['editForumTopic', group.id, 'group', true],
+      ],
+    );
     assert.ok(tg.rateLimitHits.every((h) => typeof h.at === 'number' && h.retry_after >= 1));
     // Not counted, so not refused: chat actions, deletes, reactions, reads, private edits.
     assert.equal(await bot.sendChatAction(group.id, 'typing', { message_thread_id: thread }), true);
@@ -473,7 +562,11 @@ describe('rate limits', () => {
     const second = tg.createSupergroup({ title: 'Second' });
     await bot.sendMessage(second.id, 'hello');
     await bot.sendMessage(user.id, 'hello');
-    assert.equal(tg.messages(group.id, thread).some((m) => m.text === 'fourth'), false, 'a refused call changes nothing');
+    assert.equal(
+      tg.messages(group.id, thread).some((m) => m.text === 'fourth'),
+      false,
+      'a refused call changes nothing',
+    );
     // 429s are in the calls log too, and every call has a millisecond timestamp.
     assert.ok(tg.calls.filter((c) => c.error_code === 429).length === 3);
     assert.ok(tg.calls.every((c) => Number.isInteger(c.at) && c.at > 1.6e12));
@@ -524,9 +617,13 @@ describe('rate limits', () => {
     // Edits in a private chat do not count.
     const m = await bot.sendMessage(user.id, 'edit me');
     for (let i = 0; i < 5; i++) await bot.editMessageText(user.id, m.message_id, `v${i}`);
-    assert.deepEqual(tg.rateLimitHits.map((h) => [h.method, h.chatId, h.scope, h.retry_after]), [
-      ['sendPhoto', user.id, 'private', 1], ['sendMessage', user.id, 'private', 1],
-    ]);
+    assert.deepEqual(
+      tg.rateLimitHits.map((h) => [h.method, h.chatId, h.scope, h.retry_after]),
+      [
+        ['sendPhoto', user.id, 'private', 1],
+        ['sendMessage', user.id, 'private', 1],
+      ],
+    );
   });
 
   test('global 3/s: the 4th call anywhere gets 429, and then every chat waits', async (t) => {
@@ -539,7 +636,13 @@ describe('rate limits', () => {
     t.mock.timers.tick(200);
     assert.equal(tooMany(await call(tg, 'sendMessage', { chat_id: user.id, text: 'fourth' })), 1);
     assert.equal(tooMany(await call(tg, 'sendMessage', { chat_id: group.id, text: 'x', message_thread_id: topic.message_thread_id })), 1);
-    assert.deepEqual(tg.rateLimitHits.map((h) => [h.chatId, h.scope, h.floodWait]), [[user.id, 'global', false], [group.id, 'global', true]]);
+    assert.deepEqual(
+      tg.rateLimitHits.map((h) => [h.chatId, h.scope, h.floodWait]),
+      [
+        [user.id, 'global', false],
+        [group.id, 'global', true],
+      ],
+    );
     t.mock.timers.tick(1000);
     await bot.sendMessage(user.id, 'later');
   });
@@ -549,7 +652,7 @@ describe('rate limits', () => {
     tg.setRateLimits({ privateChatPerSecond: 5 });
     let refusedCount = 0;
     for (let i = 0; i < 8; i++) await bot.sendMessage(user.id, `m${i}`).catch(() => refusedCount++);
-    const accepted = tg.calls.filter((c) => c.method === 'sendMessage' && c.ok && c.params['chat_id'] === user.id);
+    const accepted = tg.calls.filter((c) => c.method === 'sendMessage' && c.ok && c.params.chat_id === user.id);
     assert.equal(accepted.length, 5);
     assert.equal(refusedCount, 3);
     assert.ok(accepted.at(-1)!.at - accepted[0]!.at < 1000);
@@ -560,7 +663,7 @@ describe('faults', () => {
   test('failWhen: only copyMessage to one chat fails, for the given number of times', async (t) => {
     const { tg, group, user, topic, bot } = await desk(t);
     const m = tg.userSends(user, { text: 'hello' });
-    tg.failWhen((method, p) => method === 'copyMessage' && Number(p['chat_id']) === group.id, { error_code: 502, description: 'Bad Gateway' }, 2);
+    tg.failWhen((method, p) => method === 'copyMessage' && Number(p.chat_id) === group.id, { error_code: 502, description: 'Bad Gateway' }, 2);
     tg.failWhen((method) => method === 'sendMessage', { error_code: 500, description: 'Internal Server Error' });
     const toGroup = () => bot.copyMessage(group.id, user.id, m.message_id, { message_thread_id: topic.message_thread_id });
     await refused(toGroup(), 502, 'Bad Gateway');
@@ -568,7 +671,8 @@ describe('faults', () => {
     await refused(toGroup(), 502, 'Bad Gateway');
     assert.ok((await toGroup()).message_id, 'used up after two');
     assert.deepEqual(await call(tg, 'sendMessage', { chat_id: user.id, text: 'x' }), {
-      status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' },
+      status: 500,
+      body: { ok: false, error_code: 500, description: 'Internal Server Error' },
     });
     assert.equal((await bot.sendMessage(user.id, 'works')).text, 'works');
     assert.equal(tg.messages(group.id, topic.message_thread_id).filter((x) => x.text === 'hello').length, 1, 'failed copies left nothing');
@@ -580,7 +684,11 @@ describe('faults', () => {
     const { tg, user, bot } = await desk(t);
     tg.dropConnectionNext('sendMessage');
     await assert.rejects(bot.sendMessage(user.id, 'lost'), (e: unknown) => e instanceof HttpError);
-    assert.equal(tg.messages(user.id).some((m) => m.text === 'lost'), false, 'the request never took effect');
+    assert.equal(
+      tg.messages(user.id).some((m) => m.text === 'lost'),
+      false,
+      'the request never took effect',
+    );
     assert.equal((await bot.sendMessage(user.id, 'next')).text, 'next');
     tg.dropConnectionNext('sendMessage', 1, { afterHandling: true });
     await assert.rejects(bot.sendMessage(user.id, 'sent but unanswered'), (e: unknown) => e instanceof HttpError);
@@ -589,9 +697,15 @@ describe('faults', () => {
     await assert.rejects(bot.getMe(), HttpError);
     await assert.rejects(bot.getMe(), HttpError);
     assert.equal((await bot.getMe()).id, tg.botUser.id);
-    assert.deepEqual(tg.calls.filter((c) => c.dropped).map((c) => [c.method, c.ok]), [
-      ['sendMessage', true], ['sendMessage', true], ['getMe', true], ['getMe', true],
-    ]);
+    assert.deepEqual(
+      tg.calls.filter((c) => c.dropped).map((c) => [c.method, c.ok]),
+      [
+        ['sendMessage', true],
+        ['sendMessage', true],
+        ['getMe', true],
+        ['getMe', true],
+      ],
+    );
   });
 });
 
@@ -604,10 +718,20 @@ describe('albums', () => {
     const group = album[0]!.media_group_id;
     assert.ok(group && album.every((m) => m.media_group_id === group));
     assert.ok(second[0]!.media_group_id && second[0]!.media_group_id !== group);
-    assert.deepEqual(album.map((m) => [!!m.photo, !!m.video, m.caption]), [[true, false, 'look #bug'], [false, true, undefined], [true, false, undefined]]);
+    assert.deepEqual(
+      album.map((m) => [!!m.photo, !!m.video, m.caption]),
+      [
+        [true, false, 'look #bug'],
+        [false, true, undefined],
+        [true, false, undefined],
+      ],
+    );
     assert.deepEqual(album[0]!.caption_entities, [{ type: 'hashtag', offset: 5, length: 4 }]);
     const updates: Update[] = (await call(tg, 'getUpdates')).body.result;
-    assert.deepEqual(updates.map((u) => u.message?.media_group_id), [group, group, group, second[0]!.media_group_id, second[0]!.media_group_id]);
+    assert.deepEqual(
+      updates.map((u) => u.message?.media_group_id),
+      [group, group, group, second[0]!.media_group_id, second[0]!.media_group_id],
+    );
     assert.throws(() => tg.userSendsAlbum(user, [{ photo: true }]), /2\.\.10/);
     assert.throws(() => tg.userSendsAlbum(user, [{ photo: true }, { document: true }]), /documents/);
   });
@@ -618,35 +742,78 @@ describe('albums', () => {
     const sent: Array<[number, Message]> = [];
     tg.onSent = (chatId, message) => sent.push([chatId, message]);
     const album = tg.userSendsAlbum(user, [{ photo: true }, { video: true }], 'two files');
-    const ids = await bot.copyMessages(group.id, user.id, album.map((m) => m.message_id), { message_thread_id: thread });
+    const ids = await bot.copyMessages(
+      group.id,
+      user.id,
+      album.map((m) => m.message_id),
+      { message_thread_id: thread },
+    );
     const copies = ids.map(({ message_id }) => tg.message(group.id, message_id)!);
     const copyGroup = copies[0]!.media_group_id;
     assert.ok(copyGroup && copyGroup !== album[0]!.media_group_id && copies[1]!.media_group_id === copyGroup);
-    assert.deepEqual(copies.map((m) => [m.message_thread_id, m.is_topic_message, m.reply_to_message?.message_id, m.from?.id]),
-      [[thread, true, thread, tg.botUser.id], [thread, true, thread, tg.botUser.id]]);
-    assert.deepEqual(copies.map((m) => m.caption), ['two files', undefined]);
+    assert.deepEqual(
+      copies.map((m) => [m.message_thread_id, m.is_topic_message, m.reply_to_message?.message_id, m.from?.id]),
+      [
+        [thread, true, thread, tg.botUser.id],
+        [thread, true, thread, tg.botUser.id],
+      ],
+    );
+    assert.deepEqual(
+      copies.map((m) => m.caption),
+      ['two files', undefined],
+    );
     assert.deepEqual(copies[0]!.photo, album[0]!.photo);
     assert.equal(copies[0]!.forward_origin, undefined);
-    assert.deepEqual(sent.map(([chat, m]) => [chat, m.message_id]), ids.map((id) => [group.id, id.message_id]), 'onSent sees each copy');
+    assert.deepEqual(
+      sent.map(([chat, m]) => [chat, m.message_id]),
+      ids.map((id) => [group.id, id.message_id]),
+      'onSent sees each copy',
+    );
     // Two albums in one call stay two albums; remove_caption drops the caption.
-    const again = await bot.copyMessages(group.id, user.id, [...album, ...tg.userSendsAlbum(user, [{ photo: true }, { photo: true }])].map((m) => m.message_id),
-      { message_thread_id: thread, remove_caption: true });
+    const again = await bot.copyMessages(
+      group.id,
+      user.id,
+      [...album, ...tg.userSendsAlbum(user, [{ photo: true }, { photo: true }])].map((m) => m.message_id),
+      { message_thread_id: thread, remove_caption: true },
+    );
     const groups = again.map(({ message_id }) => tg.message(group.id, message_id)!).map((m) => [m.media_group_id, m.caption]);
     assert.equal(new Set(groups.map(([g]) => g)).size, 2);
-    assert.deepEqual(groups.map(([, caption]) => caption), [undefined, undefined, undefined, undefined]);
+    assert.deepEqual(
+      groups.map(([, caption]) => caption),
+      [undefined, undefined, undefined, undefined],
+    );
     // A manager's album in the topic goes back to the user's private chat as one album.
     const reply = tg.managerSendsAlbum(group.id, manager, [{ photo: true }, { photo: true }, { video: true }], 'answer', { threadId: thread });
     assert.ok(reply.every((m) => m.message_thread_id === thread && m.media_group_id === reply[0]!.media_group_id));
-    const back = await bot.copyMessages(user.id, group.id, reply.map((m) => m.message_id));
+    const back = await bot.copyMessages(
+      user.id,
+      group.id,
+      reply.map((m) => m.message_id),
+    );
     const delivered = back.map(({ message_id }) => tg.message(user.id, message_id)!);
     assert.ok(delivered.every((m) => m.media_group_id && m.media_group_id === delivered[0]!.media_group_id && m.message_thread_id === undefined));
-    assert.deepEqual(delivered.map((m) => m.caption), ['answer', undefined, undefined]);
-    const fwd = await bot.forwardMessages(user.id, group.id, reply.map((m) => m.message_id));
+    assert.deepEqual(
+      delivered.map((m) => m.caption),
+      ['answer', undefined, undefined],
+    );
+    const fwd = await bot.forwardMessages(
+      user.id,
+      group.id,
+      reply.map((m) => m.message_id),
+    );
     assert.equal(fwd.length, 3);
     assert.equal(tg.message(user.id, fwd[0]!.message_id)?.forward_origin?.type, 'user');
     // The id rules.
     await refused(bot.copyMessages(group.id, user.id, []), 400, 'Bad Request: message identifiers are not specified');
-    await refused(bot.copyMessages(group.id, user.id, Array.from({ length: 101 }, (_, i) => i + 1)), 400, 'Bad Request: too many message identifiers specified');
+    await refused(
+      bot.copyMessages(
+        group.id,
+        user.id,
+        Array.from({ length: 101 }, (_, i) => i + 1),
+      ),
+      400,
+      'Bad Request: too many message identifiers specified',
+    );
     await refused(bot.copyMessages(group.id, user.id, [3, 3]), 400, 'Bad Request: message identifiers must be in a strictly increasing order');
     await refused(bot.copyMessages(group.id, user.id, [900, 901]), 400, 'Bad Request: there are no messages to forward');
   });
@@ -663,8 +830,12 @@ describe('edit fidelity', () => {
     const edited = (await bot.editMessageText(group.id, textCopy, 'hello (edited)')) as Message;
     assert.deepEqual([edited.text, edited.message_thread_id, edited.is_topic_message, typeof edited.edit_date], ['hello (edited)', thread, true, 'number']);
     const recaptioned = (await bot.editMessageCaption(group.id, photoCopy, { caption: '<b>pic</b> v2', parse_mode: 'HTML' })) as Message;
-    assert.deepEqual([recaptioned.caption, recaptioned.caption_entities, recaptioned.message_thread_id], ['pic v2', [{ type: 'bold', offset: 0, length: 3 }], thread]);
-    const notModified = 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+    assert.deepEqual(
+      [recaptioned.caption, recaptioned.caption_entities, recaptioned.message_thread_id],
+      ['pic v2', [{ type: 'bold', offset: 0, length: 3 }], thread],
+    );
+    const notModified =
+      'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
     await refused(bot.editMessageText(group.id, textCopy, 'hello (edited)'), 400, notModified);
     await refused(bot.editMessageCaption(group.id, photoCopy, { caption: '<b>pic</b> v2', parse_mode: 'HTML' }), 400, notModified);
     await refused(bot.editMessageText(group.id, photoCopy, 'x'), 400, 'Bad Request: there is no text in the message to edit');
@@ -694,11 +865,20 @@ describe('edit fidelity', () => {
     tg.managerEdits(group.id, manager, said.message_id, { text: 'fixed' });
     assert.throws(() => tg.userEdits(user, photo.message_id, { text: 'x' }), /no text/);
     const edits = ((await call(tg, 'getUpdates')).body.result as Update[]).filter((u) => u.edited_message).map((u) => u.edited_message!);
-    assert.deepEqual(edits.map((m) => [m.caption ?? m.text, m.message_thread_id, typeof m.edit_date]), [['new', undefined, 'number'], ['fixed', topic.message_thread_id, 'number']]);
+    assert.deepEqual(
+      edits.map((m) => [m.caption ?? m.text, m.message_thread_id, typeof m.edit_date]),
+      [
+        ['new', undefined, 'number'],
+        ['fixed', topic.message_thread_id, 'number'],
+      ],
+    );
     tg.setBotRights(group.id, { status: 'member' });
     tg.managerEdits(group.id, manager, said.message_id, { text: 'unseen by a non-admin bot' });
-    const later = ((await call(tg, 'getUpdates', { offset: -1 })).body.result as Update[]);
-    assert.equal(later.some((u) => u.edited_message), false);
+    const later = (await call(tg, 'getUpdates', { offset: -1 })).body.result as Update[];
+    assert.equal(
+      later.some((u) => u.edited_message),
+      false,
+    );
   });
 });
 

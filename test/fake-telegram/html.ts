@@ -5,13 +5,31 @@ import type { MessageEntity, User } from 'grammy/types';
 import { E } from './errors.js';
 
 const SIMPLE: Record<string, MessageEntity['type']> = {
-  b: 'bold', strong: 'bold', i: 'italic', em: 'italic', u: 'underline', ins: 'underline',
-  s: 'strikethrough', strike: 'strikethrough', del: 'strikethrough', 'tg-spoiler': 'spoiler',
-  code: 'code', pre: 'pre', a: 'text_link', blockquote: 'blockquote', span: 'spoiler', 'tg-emoji': 'custom_emoji',
+  b: 'bold',
+  strong: 'bold',
+  i: 'italic',
+  em: 'italic',
+  u: 'underline',
+  ins: 'underline',
+  s: 'strikethrough',
+  strike: 'strikethrough',
+  del: 'strikethrough',
+  'tg-spoiler': 'spoiler',
+  code: 'code',
+  pre: 'pre',
+  a: 'text_link',
+  blockquote: 'blockquote',
+  span: 'spoiler',
+  'tg-emoji': 'custom_emoji',
 };
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 
-interface Open { tag: string; offset: number; attrs: Record<string, string>; at: number }
+interface Open {
+  tag: string;
+  offset: number;
+  attrs: Record<string, string>;
+  at: number;
+}
 /** Finds a user the bot knows, for `tg://user?id=` links. */
 export type UserLookup = (id: number) => User | undefined;
 
@@ -59,7 +77,7 @@ export function parseHtml(src: string, users: UserLookup = () => undefined): { t
     } else {
       const name = (/^[a-z0-9-]*/i.exec(inner)?.[0] ?? '').toLowerCase();
       const attrs = parseAttrs(inner.slice(name.length));
-      if (!(name in SIMPLE) || (name === 'span' && attrs['class'] !== 'tg-spoiler')) {
+      if (!(name in SIMPLE) || (name === 'span' && attrs.class !== 'tg-spoiler')) {
         throw E.cantParse(`Unsupported start tag "${name}" at byte offset ${byteAt(i)}`);
       }
       stack.push({ tag: name, offset: out.length, attrs, at: i });
@@ -85,14 +103,14 @@ function closeTag(open: Open, end: number, stack: Open[], entities: MessageEntit
   const length = end - offset;
   const parent = stack[stack.length - 1];
   // <pre><code class="language-x"> is one pre entity with a language, as in Telegram.
-  if (open.tag === 'code' && parent?.tag === 'pre' && parent.offset === offset && open.attrs['class']?.startsWith('language-')) {
-    parent.attrs['language'] = open.attrs['class'].slice('language-'.length);
+  if (open.tag === 'code' && parent?.tag === 'pre' && parent.offset === offset && open.attrs.class?.startsWith('language-')) {
+    parent.attrs.language = open.attrs.class.slice('language-'.length);
     return;
   }
   if (length <= 0) return;
   const type = SIMPLE[open.tag]!;
   if (type === 'text_link') {
-    const url = open.attrs['href'];
+    const url = open.attrs.href;
     // Telegram turns a link to a user into a text_mention carrying that user, and drops the
     // link when the bot can't see the user.
     const userId = /^tg:\/\/user\?id=(\d+)$/.exec(url ?? '')?.[1];
@@ -100,7 +118,7 @@ function closeTag(open: Open, end: number, stack: Open[], entities: MessageEntit
     if (user) entities.push({ type: 'text_mention', offset, length, user: structuredClone(user) });
     else if (url && userId === undefined) entities.push({ type, offset, length, url });
   } else if (type === 'pre') {
-    const language = open.attrs['language'];
+    const language = open.attrs.language;
     entities.push(language ? { type, offset, length, language } : { type, offset, length });
   } else if (type === 'custom_emoji') {
     entities.push({ type, offset, length, custom_emoji_id: open.attrs['emoji-id'] ?? '' });
@@ -111,10 +129,12 @@ function closeTag(open: Open, end: number, stack: Open[], entities: MessageEntit
   }
 }
 
-const sortEntities = (list: MessageEntity[]) =>
-  [...list].sort((a, b) => a.offset - b.offset || b.length - a.length);
+const sortEntities = (list: MessageEntity[]) => [...list].sort((a, b) => a.offset - b.offset || b.length - a.length);
 
-export interface Formatted { text: string; entities?: MessageEntity[] }
+export interface Formatted {
+  text: string;
+  entities?: MessageEntity[];
+}
 
 /**
  * Applies what the server does to every text or caption: parse, strip surrounding whitespace

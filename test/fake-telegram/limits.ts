@@ -37,7 +37,11 @@ export interface RateLimitHit {
 }
 
 /** What one call weighs against the limits: which chat, which kind of chat, how many messages. */
-export interface RatePlan { chatId: number; scope: 'private' | 'group'; weight: number }
+export interface RatePlan {
+  chatId: number;
+  scope: 'private' | 'group';
+  weight: number;
+}
 
 const SECOND = 1000;
 const MINUTE = 60_000;
@@ -83,8 +87,7 @@ function waitMs(win: Window, now: number, span: number, limit: number, weight: n
 
 const retryAfter = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-export const tooManyRequests = (retry_after: number) =>
-  new ApiError(429, `Too Many Requests: retry after ${retry_after}`, { retry_after });
+export const tooManyRequests = (retry_after: number) => new ApiError(429, `Too Many Requests: retry after ${retry_after}`, { retry_after });
 
 // Always counted (lowercased names, as the router matches them). All send* methods count too,
 // except sendChatAction; the edit methods count only in groups.
@@ -131,7 +134,7 @@ export class RateLimiter {
     if (!this.enabled) return undefined;
     const sends = method.startsWith('send') && method !== 'sendchataction';
     if (!sends && !COUNTED.has(method) && !GROUP_ONLY.has(method)) return undefined;
-    const chatId = Number(p['chat_id']);
+    const chatId = Number(p.chat_id);
     const known = this.world.chats.get(chatId)?.chat.type;
     const scope = known ? (known === 'private' ? 'private' : 'group') : chatId < 0 ? 'group' : 'private';
     if (GROUP_ONLY.has(method) && scope !== 'group') return undefined;
@@ -179,7 +182,10 @@ export class RateLimiter {
     const chatLimit = plan.scope === 'private' ? l.privateChatPerSecond : l.groupPerMinute;
     if (chatLimit > 0 && Number.isFinite(plan.chatId)) {
       let win = this.windows.get(plan.chatId);
-      if (!win) this.windows.set(plan.chatId, (win = new Window()));
+      if (!win) {
+        win = new Window();
+        this.windows.set(plan.chatId, win);
+      }
       win.add(now, plan.weight);
     }
     if (l.globalPerSecond > 0) this.global.add(now, plan.weight);
@@ -187,10 +193,10 @@ export class RateLimiter {
 
   /** How many messages a call creates: one, or one per album item / per existing source message. */
   private weight(method: string, p: Params): number {
-    if (method === 'sendmediagroup') return Math.max(1, Array.isArray(p['media']) ? p['media'].length : 1);
+    if (method === 'sendmediagroup') return Math.max(1, Array.isArray(p.media) ? p.media.length : 1);
     if (!BATCHES.has(method)) return 1;
-    const ids = Array.isArray(p['message_ids']) ? p['message_ids'] : [];
-    const from = this.world.chats.get(Number(p['from_chat_id']));
+    const ids = Array.isArray(p.message_ids) ? p.message_ids : [];
+    const from = this.world.chats.get(Number(p.from_chat_id));
     if (!from) return Math.max(1, ids.length);
     let n = 0;
     for (const id of ids) {

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { startFakeTelegram } from './server.js';
 
-const tg = await startFakeTelegram({ token: process.env['FAKE_TELEGRAM_TOKEN'] });
+const tg = await startFakeTelegram({ token: process.env.FAKE_TELEGRAM_TOKEN });
 const group = tg.createSupergroup({ title: 'Support' });
 const manager = tg.createUser({ first_name: 'Mary', last_name: 'Manager', username: 'mary_support' });
 tg.addMember(group.id, manager, 'administrator');

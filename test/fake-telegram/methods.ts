@@ -4,19 +4,29 @@
 import type { BotCommand, ChatFullInfo, ForumTopic, InlineKeyboardMarkup, Message, User } from 'grammy/types';
 import { E } from './errors.js';
 import { formatText as format, type UserLookup } from './html.js';
-import {
-  CAPTIONED, CONTENT_KEYS, TOPIC_COLORS, isService, isUpload, nowSeconds,
-  type ChatRecord, type TopicRecord, type World,
-} from './state.js';
+import { CAPTIONED, CONTENT_KEYS, TOPIC_COLORS, isService, isUpload, nowSeconds, type ChatRecord, type TopicRecord, type World } from './state.js';
 
 export type Params = Record<string, unknown>;
 export type Handler = (p: Params) => unknown;
-export interface CallbackAnswer { callback_query_id: string; text?: string; show_alert?: boolean }
+export interface CallbackAnswer {
+  callback_query_id: string;
+  text?: string;
+  show_alert?: boolean;
+}
 
 const CALLBACK_QUERY_TTL_MS = 15_000; // after this, answering gives "query is too old"
 const CHAT_ACTIONS = new Set([
-  'typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document',
-  'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note',
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
 ]);
 const SINGLE_MEDIA = ['photo', 'video', 'document', 'audio', 'voice', 'animation', 'sticker', 'video_note'] as const;
 type MediaKind = (typeof SINGLE_MEDIA)[number];
@@ -28,7 +38,9 @@ const obj = (v: unknown): Params | undefined => (typeof v === 'object' && v !== 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 export function topicName(raw: unknown): string {
-  const collapsed = String(raw ?? '').replace(/\s+/g, ' ').trim();
+  const collapsed = String(raw ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return Array.from(collapsed).slice(0, 128).join('');
 }
 
@@ -40,10 +52,10 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
 
   /** The chat and topic a send goes to, with the checks every send shares. */
   function target(p: Params, mode: 'send' | 'forward' = 'send'): { rec: ChatRecord; threadId?: number } {
-    if (p['chat_id'] === undefined || p['chat_id'] === '') throw E.bad('chat_id is empty');
-    const rec = w.chat(p['chat_id']);
+    if (p.chat_id === undefined || p.chat_id === '') throw E.bad('chat_id is empty');
+    const rec = w.chat(p.chat_id);
     w.assertBotCanWrite(rec);
-    const threadId = num(p['message_thread_id']) || undefined; // 0 means "no thread"
+    const threadId = num(p.message_thread_id) || undefined; // 0 means "no thread"
     if (threadId === undefined || rec.chat.type !== 'supergroup') return { rec };
     const topic = rec.chat.is_forum ? w.topic(rec, threadId) : undefined;
     if (!topic) throw mode === 'forward' && rec.topics.get(threadId)?.deleted ? E.topicDeleted() : E.threadNotFound();
@@ -52,11 +64,12 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
   }
 
   function replyTarget(p: Params, rec: ChatRecord): Message | undefined {
-    const rp = obj(p['reply_parameters']) ??
-      (p['reply_to_message_id'] !== undefined ? { message_id: p['reply_to_message_id'], allow_sending_without_reply: p['allow_sending_without_reply'] } : undefined);
+    const rp =
+      obj(p.reply_parameters) ??
+      (p.reply_to_message_id !== undefined ? { message_id: p.reply_to_message_id, allow_sending_without_reply: p.allow_sending_without_reply } : undefined);
     if (!rp) return undefined;
-    const found = rec.messages.get(num(rp['message_id']) ?? 0);
-    if (!found && !bool(rp['allow_sending_without_reply'])) throw E.replyNotFound();
+    const found = rec.messages.get(num(rp.message_id) ?? 0);
+    if (!found && !bool(rp.allow_sending_without_reply)) throw E.replyNotFound();
     return found;
   }
 
@@ -73,11 +86,11 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
   function send(p: Params, body: Partial<Message>, mode: 'send' | 'forward' = 'send'): Message {
     const { rec, threadId } = target(p, mode);
     const replyTo = replyTarget(p, rec);
-    const reply_markup = keyboard(p['reply_markup']);
+    const reply_markup = keyboard(p.reply_markup);
     return w.post(rec, bot, { ...body, ...(reply_markup ? { reply_markup } : {}) }, { threadId, replyTo });
   }
 
-  const caption = (p: Params) => formatText(p['caption'], p['parse_mode'], p['caption_entities'], 1024, E.captionTooLong);
+  const caption = (p: Params) => formatText(p.caption, p.parse_mode, p.caption_entities, 1024, E.captionTooLong);
 
   /** A file reference: an upload, attach://part, URL, or a file_id this world has seen. */
   function media(kind: MediaKind, ref: unknown, p: Params, inAlbum = false): unknown {
@@ -99,14 +112,17 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     const body: Record<string, unknown> = {};
     for (const k of CONTENT_KEYS) if (m[k] !== undefined) body[k] = structuredClone(m[k]);
     for (const k of ['entities', 'caption', 'caption_entities'] as const) if (m[k] !== undefined) body[k] = structuredClone(m[k]);
-    if (m.poll) body['poll'] = { ...m.poll, id: String(BigInt(m.poll.id) + BigInt(w.nextSeq())) }; // a copy is a new poll
+    if (m.poll) body.poll = { ...m.poll, id: String(BigInt(m.poll.id) + BigInt(w.nextSeq())) }; // a copy is a new poll
     return body as Partial<Message>;
   }
 
   function withCaption(body: Partial<Message>, p: Params): Partial<Message> {
     const captioned = CAPTIONED.some((k) => body[k] !== undefined);
-    if (bool(p['remove_caption'])) { delete body.caption; delete body.caption_entities; }
-    if (!captioned || p['caption'] === undefined) return body;
+    if (bool(p.remove_caption)) {
+      delete body.caption;
+      delete body.caption_entities;
+    }
+    if (!captioned || p.caption === undefined) return body;
     const c = caption(p);
     delete body.caption;
     delete body.caption_entities;
@@ -114,8 +130,8 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
   }
 
   function source(p: Params, action: 'copy' | 'forward'): Message {
-    if (p['from_chat_id'] === undefined) throw E.missing('from_chat_id');
-    const m = w.chat(p['from_chat_id']).messages.get(num(p['message_id']) ?? 0);
+    if (p.from_chat_id === undefined) throw E.missing('from_chat_id');
+    const m = w.chat(p.from_chat_id).messages.get(num(p.message_id) ?? 0);
     if (!m) throw E.messageNotFound(action);
     if (isService(m)) throw action === 'copy' ? E.cantBeCopied() : E.cantBeForwarded();
     return m;
@@ -132,23 +148,26 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
    * media_group_id. Returns the new ids in order.
    */
   function many(p: Params, action: 'copy' | 'forward'): { message_id: number }[] {
-    if (p['message_ids'] === undefined) throw E.missing('message_ids');
-    const ids = Array.isArray(p['message_ids']) ? p['message_ids'].map(Number) : [];
+    if (p.message_ids === undefined) throw E.missing('message_ids');
+    const ids = Array.isArray(p.message_ids) ? p.message_ids.map(Number) : [];
     if (ids.length === 0) throw E.bad('message identifiers are not specified');
     if (ids.length > 100) throw E.bad('too many message identifiers specified');
     if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) throw E.bad('message identifiers must be in a strictly increasing order');
     const { rec, threadId } = target(p, action === 'forward' ? 'forward' : 'send');
-    if (p['from_chat_id'] === undefined) throw E.missing('from_chat_id');
-    const from = w.chat(p['from_chat_id']);
+    if (p.from_chat_id === undefined) throw E.missing('from_chat_id');
+    const from = w.chat(p.from_chat_id);
     const originals = ids.map((id) => from.messages.get(id)).filter((m): m is Message => !!m && !isService(m));
     if (originals.length === 0) throw E.bad('there are no messages to forward');
     const albums = new Map<string, string>(); // source album id -> the copies' new album id
-    const removeCaption = { remove_caption: p['remove_caption'] };
+    const removeCaption = { remove_caption: p.remove_caption };
     return originals.map((m) => {
       const body = action === 'copy' ? withCaption(contentOf(m), removeCaption) : { ...contentOf(m), forward_origin: originOf(m) };
       if (m.media_group_id) {
         let album = albums.get(m.media_group_id);
-        if (album === undefined) albums.set(m.media_group_id, (album = w.newMediaGroupId()));
+        if (album === undefined) {
+          album = w.newMediaGroupId();
+          albums.set(m.media_group_id, album);
+        }
         body.media_group_id = album;
       }
       return { message_id: w.post(rec, bot, body, { threadId }).message_id };
@@ -157,9 +176,9 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
 
   /** A message of the bot's that an edit method may change. */
   function editable(p: Params): { rec: ChatRecord; m: Message } {
-    if (p['inline_message_id'] !== undefined) throw E.bad('fake-telegram does not implement inline messages');
-    const rec = w.chat(p['chat_id']);
-    const m = rec.messages.get(num(p['message_id']) ?? 0);
+    if (p.inline_message_id !== undefined) throw E.bad('fake-telegram does not implement inline messages');
+    const rec = w.chat(p.chat_id);
+    const m = rec.messages.get(num(p.message_id) ?? 0);
     if (!m) throw E.messageNotFound('edit');
     w.assertBotCanWrite(rec);
     if (m.from?.id !== bot.id || isService(m)) throw E.cantBeEdited();
@@ -176,17 +195,15 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
 
   /** An existing topic to edit, close, reopen or delete, with the checks those share. */
   function existingTopic(p: Params, action: 'edit the topic' | 'close or open the topic' | 'delete the topic') {
-    const rec = w.chat(p['chat_id']);
+    const rec = w.chat(p.chat_id);
     if (rec.chat.type === 'supergroup') w.assertBotCanWrite(rec);
     if (!rec.chat.is_forum) throw E.notAForum();
-    const id = num(p['message_thread_id']);
+    const id = num(p.message_thread_id);
     if (!id) throw E.invalidTopicId();
     const topic = w.topic(rec, id);
     if (!topic) throw E.threadNotFound();
     const admin = rec.bot.status === 'administrator';
-    const allowed = action === 'delete the topic'
-      ? admin && rec.bot.can_delete_messages
-      : w.botManagesTopics(rec) || topic.creatorId === bot.id;
+    const allowed = action === 'delete the topic' ? admin && rec.bot.can_delete_messages : w.botManagesTopics(rec) || topic.creatorId === bot.id;
     if (!allowed) throw E.noTopicRights(action);
     return { rec, topic };
   }
@@ -200,18 +217,18 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     logOut: () => true,
     close: () => true,
     deleteWebhook: (p) => {
-      if (bool(p['drop_pending_updates'])) w.updates.clear();
+      if (bool(p.drop_pending_updates)) w.updates.clear();
       w.webhookUrl = '';
       return true;
     },
     setWebhook: (p) => {
-      w.webhookUrl = String(p['url'] ?? '');
+      w.webhookUrl = String(p.url ?? '');
       return true;
     },
     getWebhookInfo: () => ({ url: w.webhookUrl, has_custom_certificate: false, pending_update_count: w.updates.length }),
 
     setMyCommands: (p) => {
-      const list = Array.isArray(p['commands']) ? (p['commands'] as BotCommand[]) : [];
+      const list = Array.isArray(p.commands) ? (p.commands as BotCommand[]) : [];
       if (list.length > 100) throw E.bad('BOT_COMMANDS_TOO_MUCH');
       for (const c of list) {
         const command = String(c.command ?? '');
@@ -232,13 +249,13 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     },
 
     getChat: (p) => {
-      const rec = w.chat(p['chat_id']);
+      const rec = w.chat(p.chat_id);
       if (rec.chat.type === 'supergroup') w.assertBotCanWrite(rec);
       return { ...rec.chat, accent_color_id: 0, max_reaction_count: 11 } as ChatFullInfo;
     },
     getChatMember: (p) => {
-      const rec = w.chat(p['chat_id']);
-      const userId = num(p['user_id']) ?? 0;
+      const rec = w.chat(p.chat_id);
+      const userId = num(p.user_id) ?? 0;
       if (rec.chat.type === 'supergroup') w.assertBotCanWrite(rec);
       if (userId === bot.id) return rec.user ? w.member(bot, 'member') : w.botMember(rec);
       const user = w.users.get(userId);
@@ -247,18 +264,15 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
       return w.member(user, rec.members.get(userId)?.status ?? 'left');
     },
     getChatAdministrators: (p) => {
-      const rec = w.chat(p['chat_id']);
+      const rec = w.chat(p.chat_id);
       if (rec.user) throw E.bad('there are no administrators in the private chat');
       w.assertBotCanWrite(rec);
       const admins = [...rec.members.values()].filter((m) => m.status === 'creator' || m.status === 'administrator');
-      return [
-        ...admins.map((m) => w.member(m.user, m.status)),
-        ...(rec.bot.status === 'administrator' ? [w.botMember(rec)] : []),
-      ];
+      return [...admins.map((m) => w.member(m.user, m.status)), ...(rec.bot.status === 'administrator' ? [w.botMember(rec)] : [])];
     },
 
     sendMessage: (p) => {
-      const f = formatText(p['text'], p['parse_mode'], p['entities'], 4096, E.messageTooLong);
+      const f = formatText(p.text, p.parse_mode, p.entities, 4096, E.messageTooLong);
       if (!f) throw E.textEmpty();
       return send(p, f);
     },
@@ -273,11 +287,11 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     },
     forwardMessages: (p) => many(p, 'forward'),
     sendMediaGroup: (p) => {
-      const items = Array.isArray(p['media']) ? (p['media'] as Params[]) : [];
-      if (p['media'] === undefined) throw E.missing('media');
+      const items = Array.isArray(p.media) ? (p.media as Params[]) : [];
+      if (p.media === undefined) throw E.missing('media');
       if (items.length === 0) throw E.bad('there are no messages to send');
       if (items.length > 10) throw E.bad('too many messages to send as an album');
-      const kinds = items.map((item) => String(item['type']));
+      const kinds = items.map((item) => String(item.type));
       for (const kind of kinds) {
         if (kind === 'animation') throw E.bad(`can't parse InputMedia: type "animation" can't be used in sendMediaGroup`);
         if (!['photo', 'video', 'document', 'audio'].includes(kind)) throw E.bad(`can't parse InputMedia: type "${kind}" is unsupported`);
@@ -287,7 +301,7 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
       }
       const bodies = items.map((item, i) => {
         const c = caption(item);
-        const body: Record<string, unknown> = { [kinds[i]!]: media(kinds[i] as MediaKind, item['media'], p, true) };
+        const body: Record<string, unknown> = { [kinds[i]!]: media(kinds[i] as MediaKind, item.media, p, true) };
         if (c) Object.assign(body, { caption: c.text }, c.entities ? { caption_entities: c.entities } : {});
         return body as Partial<Message>;
       });
@@ -299,11 +313,11 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     },
 
     editMessageText: (p) => {
-      const f = formatText(p['text'], p['parse_mode'], p['entities'], 4096, E.messageTooLong);
+      const f = formatText(p.text, p.parse_mode, p.entities, 4096, E.messageTooLong);
       const { m } = editable(p);
       if (m.text === undefined) throw E.noTextToEdit();
       if (!f) throw E.textEmpty();
-      const markup = keyboard(p['reply_markup']);
+      const markup = keyboard(p.reply_markup);
       if (same(m.text, f.text) && same(m.entities, f.entities) && same(m.reply_markup, markup)) throw E.notModified();
       return applyEdit(m, { text: f.text, entities: f.entities }, markup);
     },
@@ -311,19 +325,19 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
       const c = caption(p);
       const { m } = editable(p);
       if (!CAPTIONED.some((k) => m[k] !== undefined)) throw E.noCaptionToEdit();
-      const markup = keyboard(p['reply_markup']);
+      const markup = keyboard(p.reply_markup);
       if (same(m.caption, c?.text) && same(m.caption_entities, c?.entities) && same(m.reply_markup, markup)) throw E.notModified();
       return applyEdit(m, { caption: c?.text, caption_entities: c?.entities }, markup);
     },
     editMessageReplyMarkup: (p) => {
       const { m } = editable(p);
-      const markup = keyboard(p['reply_markup']);
+      const markup = keyboard(p.reply_markup);
       if (same(m.reply_markup, markup)) throw E.notModified();
       return applyEdit(m, {}, markup);
     },
     deleteMessage: (p) => {
-      const rec = w.chat(p['chat_id']);
-      const m = rec.messages.get(num(p['message_id']) ?? 0);
+      const rec = w.chat(p.chat_id);
+      const m = rec.messages.get(num(p.message_id) ?? 0);
       if (!m) throw E.messageNotFound('delete');
       if (m.forum_topic_created) throw E.cantBeDeleted();
       if (!rec.user) {
@@ -336,15 +350,15 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     },
 
     createForumTopic: (p) => {
-      const name = topicName(p['name']);
+      const name = topicName(p.name);
       if (name === '') throw E.topicNameEmpty();
-      const icon_color = num(p['icon_color']) ?? TOPIC_COLORS[0]!;
+      const icon_color = num(p.icon_color) ?? TOPIC_COLORS[0]!;
       if (!TOPIC_COLORS.includes(icon_color)) throw E.iconColorInvalid();
-      const rec = w.chat(p['chat_id']);
+      const rec = w.chat(p.chat_id);
       if (rec.chat.type === 'supergroup') w.assertBotCanWrite(rec);
       if (!rec.chat.is_forum) throw E.notAForum();
       if (!w.botManagesTopics(rec)) throw E.noTopicRights('create a topic');
-      const emoji = typeof p['icon_custom_emoji_id'] === 'string' && p['icon_custom_emoji_id'] ? p['icon_custom_emoji_id'] : undefined;
+      const emoji = typeof p.icon_custom_emoji_id === 'string' && p.icon_custom_emoji_id ? p.icon_custom_emoji_id : undefined;
       const info: ForumTopic = { message_thread_id: 0, name, icon_color, ...(emoji ? { icon_custom_emoji_id: emoji } : {}) };
       const { message_thread_id: _, ...created } = info;
       const creation = w.post(rec, bot, { forum_topic_created: created });
@@ -355,8 +369,8 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     },
     editForumTopic: (p) => {
       const { rec, topic } = existingTopic(p, 'edit the topic');
-      const name = p['name'] === undefined ? '' : topicName(p['name']); // empty keeps the name
-      const emoji = p['icon_custom_emoji_id'] === undefined ? undefined : String(p['icon_custom_emoji_id']);
+      const name = p.name === undefined ? '' : topicName(p.name); // empty keeps the name
+      const emoji = p.icon_custom_emoji_id === undefined ? undefined : String(p.icon_custom_emoji_id);
       if (name === '' && emoji === undefined) return true;
       const nameChanged = name !== '' && name !== topic.name;
       const emojiChanged = emoji !== undefined && emoji !== (topic.icon_custom_emoji_id ?? '');
@@ -392,28 +406,28 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     },
 
     answerCallbackQuery: (p) => {
-      const id = String(p['callback_query_id'] ?? '');
+      const id = String(p.callback_query_id ?? '');
       const query = w.callbackQueries.get(id);
       if (!query || query.answered || Date.now() - query.at > CALLBACK_QUERY_TTL_MS) throw E.queryTooOld();
-      const text = p['text'] === undefined ? undefined : String(p['text']);
+      const text = p.text === undefined ? undefined : String(p.text);
       if (text !== undefined && [...text].length > 200) throw E.bad('MESSAGE_TOO_LONG');
       query.answered = true;
       callbackAnswers.push({
         callback_query_id: id,
         ...(text !== undefined ? { text } : {}),
-        ...(p['show_alert'] !== undefined ? { show_alert: bool(p['show_alert']) } : {}),
+        ...(p.show_alert !== undefined ? { show_alert: bool(p.show_alert) } : {}),
       });
       return true;
     },
     sendChatAction: (p) => {
-      const rec = w.chat(p['chat_id']);
+      const rec = w.chat(p.chat_id);
       w.assertBotCanWrite(rec);
-      if (!CHAT_ACTIONS.has(String(p['action']))) throw E.wrongChatAction();
+      if (!CHAT_ACTIONS.has(String(p.action))) throw E.wrongChatAction();
       return true; // even for a deleted topic, as the doc warns
     },
     setMessageReaction: (p) => {
-      const rec = w.chat(p['chat_id']);
-      if (!rec.messages.has(num(p['message_id']) ?? 0)) throw E.messageNotFound('react');
+      const rec = w.chat(p.chat_id);
+      if (!rec.messages.has(num(p.message_id) ?? 0)) throw E.messageNotFound('react');
       w.assertBotCanWrite(rec);
       return true;
     },
@@ -441,4 +455,3 @@ export function deleteTopic(rec: ChatRecord, topic: TopicRecord): void {
   if (thread) for (const id of thread.keys()) rec.messages.delete(id);
   rec.threads.delete(topic.message_thread_id);
 }
-

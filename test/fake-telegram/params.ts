@@ -8,8 +8,17 @@ import type { Upload } from './state.js';
 // Parameters whose form/query values are JSON-encoded objects or arrays. Only these are decoded,
 // so a text that happens to look like JSON stays text.
 const JSON_PARAMS = new Set([
-  'reply_markup', 'reply_parameters', 'entities', 'caption_entities', 'media', 'allowed_updates', 'commands',
-  'scope', 'message_ids', 'reaction', 'link_preview_options',
+  'reply_markup',
+  'reply_parameters',
+  'entities',
+  'caption_entities',
+  'media',
+  'allowed_updates',
+  'commands',
+  'scope',
+  'message_ids',
+  'reaction',
+  'link_preview_options',
 ]);
 
 /** Query string plus body, whichever encoding grammY (or a test's fetch) used. */
@@ -62,9 +71,7 @@ function parseMultipart(raw: Buffer, boundary: string): Params {
     const name = /name="([^"]*)"/i.exec(head)?.[1];
     if (name === undefined) continue;
     const filename = /filename="?([^";\r\n]*)"?/i.exec(head)?.[1];
-    params[name] = filename !== undefined
-      ? ({ upload: true, filename } satisfies Upload)
-      : Buffer.from(body, 'latin1').toString('utf8');
+    params[name] = filename !== undefined ? ({ upload: true, filename } satisfies Upload) : Buffer.from(body, 'latin1').toString('utf8');
   }
   return params;
 }

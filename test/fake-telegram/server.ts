@@ -15,7 +15,10 @@ export type { Content } from './state.js';
 export type { CallbackAnswer } from './methods.js';
 export type { RateLimitHit, RateLimits, RateLimitScope } from './limits.js';
 
-export interface FakeTelegramOptions { token?: string; botUsername?: string }
+export interface FakeTelegramOptions {
+  token?: string;
+  botUsername?: string;
+}
 export interface CallRecord {
   method: string;
   params: Record<string, unknown>;
@@ -27,8 +30,19 @@ export interface CallRecord {
   /** dropConnectionNext closed the connection instead of answering. */
   dropped?: true;
 }
-export interface TopicView { message_thread_id: number; name: string; icon_color: number; icon_custom_emoji_id?: string; closed: boolean; deleted: boolean }
-export interface FaultSpec { error_code: number; description: string; parameters?: object }
+export interface TopicView {
+  message_thread_id: number;
+  name: string;
+  icon_color: number;
+  icon_custom_emoji_id?: string;
+  closed: boolean;
+  deleted: boolean;
+}
+export interface FaultSpec {
+  error_code: number;
+  description: string;
+  parameters?: object;
+}
 /** An album item a user or manager sends; documents can't be mixed with photos and videos. */
 export type AlbumItem = { photo: true } | { video: true } | { document: true };
 export type FaultPredicate = (method: string, params: Record<string, unknown>) => boolean;
@@ -38,7 +52,10 @@ const CONFLICT_INTERVAL_MS = 3000; // at most one 409 per this interval, as the 
 /** The user Telegram puts in `from` of a message an admin posts anonymously, the group being the sender_chat. */
 export const GROUP_ANONYMOUS_BOT: User = { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' };
 
-interface HeldPoll { limit: number; finish: (result: Update[] | ApiError) => void }
+interface HeldPoll {
+  limit: number;
+  finish: (result: Update[] | ApiError) => void;
+}
 
 export class FakeTelegram {
   readonly token: string;
@@ -80,10 +97,19 @@ export class FakeTelegram {
     // A real bot's id is the number before the colon of its token.
     const tokenId = Number(this.token.split(':')[0]);
     this.botUser = {
-      id: Number.isSafeInteger(tokenId) && tokenId > 0 ? tokenId : 1000001, is_bot: true, first_name: 'Topic',
-      username: opts.botUsername ?? 'topic_test_bot', can_join_groups: true, can_read_all_group_messages: false,
-      supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false,
-      allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false,
+      id: Number.isSafeInteger(tokenId) && tokenId > 0 ? tokenId : 1000001,
+      is_bot: true,
+      first_name: 'Topic',
+      username: opts.botUsername ?? 'topic_test_bot',
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
     } as UserFromGetMe;
     this.world = new World(this.botUser);
     this.world.onUpdate = () => this.scheduleWake();
@@ -125,7 +151,9 @@ export class FakeTelegram {
     const url = new URL(req.url ?? '/', 'http://fake');
     const route = /^\/bot([^/]+)\/([^/]+)$/.exec(url.pathname);
     const gone = new AbortController(); // the client hung up before we answered (e.g. runner.stop())
-    res.on('close', () => { if (!res.writableFinished) gone.abort(); });
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     let at = Date.now();
     const method = route?.[2] ?? '';
     let params: Params = {};
@@ -133,9 +161,12 @@ export class FakeTelegram {
     const record = (error?: ApiError, dropped = false) => {
       if (!this.recordCalls) return;
       this.calls.push({
-        method, params, ok: !error,
+        method,
+        params,
+        ok: !error,
         ...(error ? { error_code: error.error_code, description: error.description } : {}),
-        at, ...(dropped ? { dropped: true as const } : {}),
+        at,
+        ...(dropped ? { dropped: true as const } : {}),
       });
     };
     const hangUp = () => {
@@ -182,7 +213,7 @@ export class FakeTelegram {
   private send(res: ServerResponse, status: number, body: object): void {
     if (res.destroyed || res.writableEnded) return;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.stopping) headers['connection'] = 'close'; // let stop() finish instead of waiting on keep-alive
+    if (this.stopping) headers.connection = 'close'; // let stop() finish instead of waiting on keep-alive
     res.writeHead(status, headers).end(JSON.stringify(body));
   }
 
@@ -227,8 +258,8 @@ export class FakeTelegram {
       if (conflict) this.lastConflictAt = now;
       this.held.finish(conflict ? E.terminatedByOtherPoll() : []);
     }
-    if (p['allowed_updates'] !== undefined) w.setAllowedUpdates(p['allowed_updates']);
-    const offset = Number(p['offset'] ?? 0) || 0;
+    if (p.allowed_updates !== undefined) w.setAllowedUpdates(p.allowed_updates);
+    const offset = Number(p.offset ?? 0) || 0;
     if (offset > 0) w.updates.confirm(offset);
     else if (offset < 0) w.updates.keepLast(-offset);
     const afterBatch = this.batchOut;
@@ -250,8 +281,8 @@ export class FakeTelegram {
     // Out-of-range values are clamped, not refused, as in the Bot API server.
     const clamp = (v: unknown, fallback: number, min: number, max: number) =>
       Math.min(max, Math.max(min, v === undefined || v === '' || Number.isNaN(Number(v)) ? fallback : Math.trunc(Number(v))));
-    const limit = clamp(p['limit'], 100, 1, 100);
-    const timeout = clamp(p['timeout'], 0, 0, 50);
+    const limit = clamp(p.limit, 100, 1, 100);
+    const timeout = clamp(p.timeout, 0, 0, 50);
     if (w.updates.length || timeout === 0 || this.stopping) return this.deliver(w.updates.slice(limit));
     return new Promise<Update[]>((resolve, reject) => {
       const timer = setTimeout(() => held.finish([]), timeout * 1000);
@@ -374,8 +405,7 @@ export class FakeTelegram {
 
   managerSendsAlbum(chatId: number, manager: User, items: AlbumItem[], caption?: string, opts: { threadId?: number } = {}): Message[] {
     const mediaGroupId = this.albumId(items);
-    return items.map((item, i) =>
-      this.managerSends(chatId, manager, albumContent(item, i === 0 ? caption : undefined), { ...opts, mediaGroupId }));
+    return items.map((item, i) => this.managerSends(chatId, manager, albumContent(item, i === 0 ? caption : undefined), { ...opts, mediaGroupId }));
   }
 
   userEdits(user: User, messageId: number, content: Content): Message {
@@ -394,7 +424,9 @@ export class FakeTelegram {
     const m = this.existing(rec, messageId);
     const buttons = m.reply_markup?.inline_keyboard.flat() ?? [];
     if (!buttons.some((b) => 'callback_data' in b && b.callback_data === data)) {
-      throw new Error(`fake-telegram: message ${messageId} in ${chatId} has no button with callback_data ${JSON.stringify(data)}; its keyboard: ${JSON.stringify(m.reply_markup ?? null)}`);
+      throw new Error(
+        `fake-telegram: message ${messageId} in ${chatId} has no button with callback_data ${JSON.stringify(data)}; its keyboard: ${JSON.stringify(m.reply_markup ?? null)}`,
+      );
     }
     return this.sendCallbackQuery(user, chatId, m, data);
   }
@@ -444,7 +476,10 @@ export class FakeTelegram {
     deleteTopic(rec, this.liveTopic(rec, threadId));
   }
 
-  setBotRights(chatId: number, rights: { status: 'administrator' | 'member' | 'left' | 'kicked'; can_manage_topics?: boolean; can_delete_messages?: boolean }): void {
+  setBotRights(
+    chatId: number,
+    rights: { status: 'administrator' | 'member' | 'left' | 'kicked'; can_manage_topics?: boolean; can_delete_messages?: boolean },
+  ): void {
     const rec = this.world.group(chatId);
     const old_chat_member = this.world.botMember(rec);
     const admin = rights.status === 'administrator';
@@ -534,12 +569,14 @@ export class FakeTelegram {
         lastError = err;
       }
       if (Date.now() >= deadline) {
-        const recent = this.calls.filter((c) => c.method.toLowerCase() !== 'getupdates').slice(-8)
+        const recent = this.calls
+          .filter((c) => c.method.toLowerCase() !== 'getupdates')
+          .slice(-8)
           .map((c) => `${c.method} ${c.ok ? 'ok' : `${c.error_code} ${c.description}`} ${JSON.stringify(c.params).slice(0, 160)}`);
         throw new Error(
           `fake-telegram: waitFor timed out after ${timeoutMs} ms` +
-          (lastError ? `; last error: ${String(lastError)}` : '') +
-          `; pending updates: ${this.pendingUpdates()}; last calls:\n  ${recent.join('\n  ') || '(none)'}`,
+            (lastError ? `; last error: ${String(lastError)}` : '') +
+            `; pending updates: ${this.pendingUpdates()}; last calls:\n  ${recent.join('\n  ') || '(none)'}`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -617,7 +654,7 @@ export class FakeTelegram {
     m.edit_date = nowSeconds();
     // An implicit reply (to the topic's creation message) does not let a non-admin bot see it.
     const reply = m.reply_to_message;
-    const explicit = reply && reply.message_id !== m.message_thread_id ? reply as Message : undefined;
+    const explicit = reply && reply.message_id !== m.message_thread_id ? (reply as Message) : undefined;
     if (this.botSees(rec, m, explicit)) this.world.enqueue({ edited_message: m as never });
     return clone(m);
   }
@@ -633,8 +670,11 @@ export class FakeTelegram {
     const member = (status: MemberStatus) => this.world.member(this.world.bot, status);
     this.world.enqueue({
       my_chat_member: {
-        chat: rec.chat, from: user, date: nowSeconds(),
-        old_chat_member: member(blocked ? 'member' : 'kicked'), new_chat_member: member(blocked ? 'kicked' : 'member'),
+        chat: rec.chat,
+        from: user,
+        date: nowSeconds(),
+        old_chat_member: member(blocked ? 'member' : 'kicked'),
+        new_chat_member: member(blocked ? 'kicked' : 'member'),
       },
     });
   }

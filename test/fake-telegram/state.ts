@@ -1,9 +1,7 @@
 // Owns the simulated world: users, chats, messages, forum topics, files and the update queue.
 // Both sides read and write it: the Bot API methods (methods.ts) and the test's actors
 // (server.ts). It knows nothing of HTTP.
-import type {
-  Chat, ChatMember, InlineKeyboardMarkup, Message, PhotoSize, Update, User, UserFromGetMe,
-} from 'grammy/types';
+import type { Chat, ChatMember, InlineKeyboardMarkup, Message, PhotoSize, Update, User, UserFromGetMe } from 'grammy/types';
 import { E } from './errors.js';
 import { withDetectedEntities } from './html.js';
 
@@ -23,7 +21,11 @@ export type Content =
   | { poll: { question: string; options: string[] } };
 
 export type MemberStatus = 'creator' | 'administrator' | 'member' | 'left' | 'kicked';
-export interface BotRights { status: MemberStatus; can_manage_topics: boolean; can_delete_messages: boolean }
+export interface BotRights {
+  status: MemberStatus;
+  can_manage_topics: boolean;
+  can_delete_messages: boolean;
+}
 
 export interface TopicRecord {
   message_thread_id: number;
@@ -55,23 +57,54 @@ export type UpdateBody = Omit<Update, 'update_id'>;
 
 /** The kinds a message can carry; a message with none of them is a service message. */
 export const CONTENT_KEYS = [
-  'text', 'photo', 'video', 'document', 'voice', 'audio', 'video_note', 'sticker', 'animation',
-  'location', 'contact', 'dice', 'poll', 'venue',
+  'text',
+  'photo',
+  'video',
+  'document',
+  'voice',
+  'audio',
+  'video_note',
+  'sticker',
+  'animation',
+  'location',
+  'contact',
+  'dice',
+  'poll',
+  'venue',
 ] as const;
 export const CAPTIONED = ['photo', 'video', 'document', 'voice', 'audio', 'animation'] as const;
 export const TOPIC_COLORS = [7322096, 16766590, 13338331, 9367192, 16749490, 16478047];
 // Per the doc: chat_member and the two reaction updates are opt-in.
 const DEFAULT_ALLOWED = new Set([
-  'message', 'edited_message', 'channel_post', 'edited_channel_post', 'business_connection', 'business_message',
-  'edited_business_message', 'deleted_business_messages', 'inline_query', 'chosen_inline_result', 'callback_query',
-  'shipping_query', 'pre_checkout_query', 'purchased_paid_media', 'poll', 'poll_answer', 'my_chat_member',
-  'chat_join_request', 'chat_boost', 'removed_chat_boost',
+  'message',
+  'edited_message',
+  'channel_post',
+  'edited_channel_post',
+  'business_connection',
+  'business_message',
+  'edited_business_message',
+  'deleted_business_messages',
+  'inline_query',
+  'chosen_inline_result',
+  'callback_query',
+  'shipping_query',
+  'pre_checkout_query',
+  'purchased_paid_media',
+  'poll',
+  'poll_answer',
+  'my_chat_member',
+  'chat_join_request',
+  'chat_boost',
+  'removed_chat_boost',
 ]);
 
 export const isService = (m: Message) => !CONTENT_KEYS.some((k) => m[k] !== undefined);
 
 /** A file part of a multipart request, as the HTTP layer hands it over. */
-export interface Upload { upload: true; filename: string }
+export interface Upload {
+  upload: true;
+  filename: string;
+}
 export const isUpload = (v: unknown): v is Upload => typeof v === 'object' && v !== null && (v as Upload).upload === true;
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -84,8 +117,14 @@ export function asReply(m: Message): NonNullable<Message['reply_to_message']> {
 type FileKind = 'photo' | 'video' | 'document' | 'voice' | 'audio' | 'video_note' | 'sticker' | 'animation';
 // Real file ids start with a per-type prefix; tests only need them unique and recognisable.
 const FILE_PREFIX: Record<FileKind, string> = {
-  photo: 'AgACAgIAAxkBAAI', video: 'BAACAgIAAxkBAAI', document: 'BQACAgIAAxkBAAI', voice: 'AwACAgIAAxkBAAI',
-  audio: 'CQACAgIAAxkBAAI', video_note: 'DQACAgIAAxkBAAI', sticker: 'CAACAgIAAxkBAAI', animation: 'CgACAgIAAxkBAAI',
+  photo: 'AgACAgIAAxkBAAI',
+  video: 'BAACAgIAAxkBAAI',
+  document: 'BQACAgIAAxkBAAI',
+  voice: 'AwACAgIAAxkBAAI',
+  audio: 'CQACAgIAAxkBAAI',
+  video_note: 'DQACAgIAAxkBAAI',
+  sticker: 'CAACAgIAAxkBAAI',
+  animation: 'CgACAgIAAxkBAAI',
 };
 
 /**
@@ -193,8 +232,16 @@ export class World {
 
   private record(chat: Chat, extra: Partial<ChatRecord>): ChatRecord {
     return {
-      chat, messages: new Map(), threads: new Map(), nextMessageId: 1, started: false, blocked: false, deactivated: false,
-      members: new Map(), bot: { status: 'member', can_manage_topics: false, can_delete_messages: false }, topics: new Map(),
+      chat,
+      messages: new Map(),
+      threads: new Map(),
+      nextMessageId: 1,
+      started: false,
+      blocked: false,
+      deactivated: false,
+      members: new Map(),
+      bot: { status: 'member', can_manage_topics: false, can_delete_messages: false },
+      topics: new Map(),
       ...extra,
     };
   }
@@ -208,7 +255,7 @@ export class World {
 
   group(chatId: number): ChatRecord {
     const rec = this.chats.get(chatId);
-    if (!rec || rec.chat.type !== 'supergroup') throw new Error(`fake-telegram: ${chatId} is not a supergroup created with createSupergroup`);
+    if (rec?.chat.type !== 'supergroup') throw new Error(`fake-telegram: ${chatId} is not a supergroup created with createSupergroup`);
     return rec;
   }
 
@@ -256,7 +303,10 @@ export class World {
     rec.messages.set(message_id, message);
     if (message.message_thread_id !== undefined) {
       let thread = rec.threads.get(message.message_thread_id);
-      if (!thread) rec.threads.set(message.message_thread_id, (thread = new Map()));
+      if (!thread) {
+        thread = new Map();
+        rec.threads.set(message.message_thread_id, thread);
+      }
       thread.set(message_id, message);
     }
     if (from.id === this.bot.id) this.onBotMessage?.(rec, message);
@@ -316,16 +366,35 @@ export class World {
     const f = this.file(kind);
     switch (kind) {
       case 'photo': {
-        const sizes: PhotoSize[] = [[90, 67], [320, 240], [1280, 960]].map(([w, h]) => ({ ...this.file('photo'), width: w!, height: h!, file_size: w! * h! / 8 }));
-        return this.register(kind, sizes, sizes.map((s) => s.file_id));
+        const sizes: PhotoSize[] = [
+          [90, 67],
+          [320, 240],
+          [1280, 960],
+        ].map(([w, h]) => ({ ...this.file('photo'), width: w!, height: h!, file_size: (w! * h!) / 8 }));
+        return this.register(
+          kind,
+          sizes,
+          sizes.map((s) => s.file_id),
+        );
       }
-      case 'video': return this.register(kind, { ...f, width: 1280, height: 720, duration: 12, mime_type: 'video/mp4', file_size: 1048576 }, [f.file_id]);
-      case 'document': return this.register(kind, { ...f, file_name: fileName ?? 'file.pdf', mime_type: 'application/pdf', file_size: 20480 }, [f.file_id]);
-      case 'voice': return this.register(kind, { ...f, duration: 3, mime_type: 'audio/ogg', file_size: 8000 }, [f.file_id]);
-      case 'audio': return this.register(kind, { ...f, duration: 180, title: 'Track', performer: 'Artist', mime_type: 'audio/mpeg', file_size: 4000000 }, [f.file_id]);
-      case 'video_note': return this.register(kind, { ...f, length: 240, duration: 5, file_size: 300000 }, [f.file_id]);
-      case 'sticker': return this.register(kind, { ...f, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍', set_name: 'FakeStickers' }, [f.file_id]);
-      case 'animation': return this.register(kind, { ...f, width: 320, height: 240, duration: 2, file_name: 'animation.mp4', mime_type: 'video/mp4' }, [f.file_id]);
+      case 'video':
+        return this.register(kind, { ...f, width: 1280, height: 720, duration: 12, mime_type: 'video/mp4', file_size: 1048576 }, [f.file_id]);
+      case 'document':
+        return this.register(kind, { ...f, file_name: fileName ?? 'file.pdf', mime_type: 'application/pdf', file_size: 20480 }, [f.file_id]);
+      case 'voice':
+        return this.register(kind, { ...f, duration: 3, mime_type: 'audio/ogg', file_size: 8000 }, [f.file_id]);
+      case 'audio':
+        return this.register(kind, { ...f, duration: 180, title: 'Track', performer: 'Artist', mime_type: 'audio/mpeg', file_size: 4000000 }, [f.file_id]);
+      case 'video_note':
+        return this.register(kind, { ...f, length: 240, duration: 5, file_size: 300000 }, [f.file_id]);
+      case 'sticker':
+        return this.register(
+          kind,
+          { ...f, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍', set_name: 'FakeStickers' },
+          [f.file_id],
+        );
+      case 'animation':
+        return this.register(kind, { ...f, width: 320, height: 240, duration: 2, file_name: 'animation.mp4', mime_type: 'video/mp4' }, [f.file_id]);
     }
   }
 
@@ -341,20 +410,26 @@ export class World {
     if ('poll' in c) {
       return {
         poll: {
-          id: String(5000000000000000000n + BigInt(this.seq++)), question: c.poll.question,
+          id: String(5000000000000000000n + BigInt(this.seq++)),
+          question: c.poll.question,
           options: c.poll.options.map((text, i) => ({ persistent_id: String(i), text, voter_count: 0 })),
-          total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false,
-          allows_revoting: false, members_only: false,
+          total_voter_count: 0,
+          is_closed: false,
+          is_anonymous: true,
+          type: 'regular',
+          allows_multiple_answers: false,
+          allows_revoting: false,
+          members_only: false,
         },
       };
     }
     const kind = (['photo', 'video', 'document', 'voice', 'audio', 'video_note', 'sticker', 'animation'] as const).find((k) => k in c)!;
     const body: Record<string, unknown> = { [kind]: this.newMedia(kind, 'file_name' in c ? c.file_name : undefined) };
-    if (kind === 'animation') body['document'] = body['animation']; // Telegram sets both for backward compatibility
+    if (kind === 'animation') body.document = body.animation; // Telegram sets both for backward compatibility
     if ('caption' in c && c.caption !== undefined) {
-      body['caption'] = c.caption;
+      body.caption = c.caption;
       const entities = withDetectedEntities(c.caption);
-      if (entities.length) body['caption_entities'] = entities;
+      if (entities.length) body.caption_entities = entities;
     }
     return body as Partial<Message>;
   }
@@ -367,17 +442,34 @@ export class World {
 
   member(user: User, status: MemberStatus, rights?: Partial<BotRights>): ChatMember {
     switch (status) {
-      case 'creator': return { status, user, is_anonymous: false };
-      case 'member': return { status, user };
-      case 'left': return { status, user };
-      case 'kicked': return { status, user, until_date: 0 };
-      case 'administrator': return {
-        status, user, can_be_edited: false, is_anonymous: false, can_manage_chat: true,
-        can_delete_messages: rights?.can_delete_messages ?? true, can_manage_video_chats: true, can_restrict_members: true,
-        can_promote_members: false, can_change_info: true, can_invite_users: true, can_post_stories: false,
-        can_edit_stories: false, can_delete_stories: false, can_pin_messages: true,
-        can_manage_topics: rights?.can_manage_topics ?? true, can_send_welcome_messages: false,
-      } as ChatMember;
+      case 'creator':
+        return { status, user, is_anonymous: false };
+      case 'member':
+        return { status, user };
+      case 'left':
+        return { status, user };
+      case 'kicked':
+        return { status, user, until_date: 0 };
+      case 'administrator':
+        return {
+          status,
+          user,
+          can_be_edited: false,
+          is_anonymous: false,
+          can_manage_chat: true,
+          can_delete_messages: rights?.can_delete_messages ?? true,
+          can_manage_video_chats: true,
+          can_restrict_members: true,
+          can_promote_members: false,
+          can_change_info: true,
+          can_invite_users: true,
+          can_post_stories: false,
+          can_edit_stories: false,
+          can_delete_stories: false,
+          can_pin_messages: true,
+          can_manage_topics: rights?.can_manage_topics ?? true,
+          can_send_welcome_messages: false,
+        } as ChatMember;
     }
   }
 

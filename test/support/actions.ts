@@ -26,12 +26,7 @@ export async function userWrites(d: TestDesk, user: User, body: string, opts: { 
  * A manager (the desk's own unless given) writes a text in a user's topic;
  * resolves once the copy is in that user's chat.
  */
-export async function managerWrites(
-  d: TestDesk,
-  threadId: number,
-  body: string,
-  opts: { replyToMessageId?: number; manager?: User } = {},
-) {
+export async function managerWrites(d: TestDesk, threadId: number, body: string, opts: { replyToMessageId?: number; manager?: User } = {}) {
   const sent = d.tg.managerSends(d.group.id, opts.manager ?? d.manager, { text: body }, { threadId, replyToMessageId: opts.replyToMessageId });
   const row = await eventually(() => d.app.db.prisma.topic.findFirst({ where: { threadId } }));
   const userId = Number(row.userId);
@@ -55,13 +50,18 @@ export function pressCardButton(d: TestDesk, manager: User, cardMessageId: numbe
   assert.ok(card, `no message ${cardMessageId} in the support group`);
   const buttons = card.reply_markup?.inline_keyboard.flat() ?? [];
   const button = buttons.find((b) => b.text === label);
-  assert.ok(button && 'callback_data' in button, `no button «${label}» on message ${cardMessageId}; it has: ${buttons.map((b) => `«${b.text}»`).join(', ') || 'none'}`);
+  assert.ok(
+    button && 'callback_data' in button,
+    `no button «${label}» on message ${cardMessageId}; it has: ${buttons.map((b) => `«${b.text}»`).join(', ') || 'none'}`,
+  );
   return d.tg.pressButton(manager, d.group.id, cardMessageId, button.callback_data);
 }
 
 /** The user's latest ticket's card message id, as stored. */
 export async function cardOf(d: TestDesk, user: User): Promise<number> {
-  const ticket = await eventually(() => d.app.db.prisma.ticket.findFirst({ where: { userId: BigInt(user.id), cardMessageId: { not: null } }, orderBy: { id: 'desc' } }));
+  const ticket = await eventually(() =>
+    d.app.db.prisma.ticket.findFirst({ where: { userId: BigInt(user.id), cardMessageId: { not: null } }, orderBy: { id: 'desc' } }),
+  );
   return ticket.cardMessageId!;
 }
 
@@ -73,12 +73,15 @@ export async function outboxDrained(d: TestDesk, timeoutMs = 15_000): Promise<vo
 /** A job the outbox gave up on as a bug (state FAILED) must never appear. */
 export async function assertNoBrokenJobs(d: TestDesk): Promise<void> {
   const broken = await d.app.db.prisma.outboxJob.findMany({ where: { state: 'FAILED' } });
-  assert.deepEqual(broken.map((j) => [j.kind, j.lastError]), []);
+  assert.deepEqual(
+    broken.map((j) => [j.kind, j.lastError]),
+    [],
+  );
 }
 
 /** The bot's calls of a method into one chat (chat_id is a number in grammY's JSON bodies). */
 export function callsTo(tg: FakeTelegram, method: string, chatId: number, where: (c: CallRecord) => boolean = () => true): CallRecord[] {
-  return tg.calls.filter((c) => c.method === method && Number(c.params['chat_id']) === chatId && where(c));
+  return tg.calls.filter((c) => c.method === method && Number(c.params.chat_id) === chatId && where(c));
 }
 
 /** Texts in a topic starting with `prefix`, in order: the copies of a test's numbered messages. */

@@ -73,7 +73,13 @@ export async function startDesk(kind: DbKind, env: Record<string, string | undef
     botMessagesTo: (user) => tg.messages(user.id).filter((m) => m.from?.id === tg.botUser.id),
     topicMessages: (threadId) => tg.messages(group.id, threadId),
     waitForTopicOf: (user) =>
-      tg.waitFor(() => tg.topics(group.id).find((t) => !t.deleted && t.name.endsWith(user.first_name + (user.last_name ? ` ${user.last_name}` : '') + (user.username ? ` @${user.username}` : '')))),
+      tg.waitFor(() =>
+        tg
+          .topics(group.id)
+          .find(
+            (t) => !t.deleted && t.name.endsWith(user.first_name + (user.last_name ? ` ${user.last_name}` : '') + (user.username ? ` @${user.username}` : '')),
+          ),
+      ),
   };
   await desk.app.start();
   return desk;

@@ -6,7 +6,11 @@ import { createCallbackCodec } from './codec.js';
 export const ticketStatusData = createCallbackCodec(
   'status',
   z.object({
-    ticketId: z.coerce.number().int().positive().max(2 ** 31 - 1),
+    ticketId: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1),
     status: z.enum(allStatuses),
   }),
 );

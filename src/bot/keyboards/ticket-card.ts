@@ -7,6 +7,8 @@ import { ticketStatusData } from '../callback-data/ticket-status.js';
 
 export function ticketCardKeyboard(t: Texts, ticketId: number, current: TicketStatus): InlineKeyboardMarkup {
   return {
-    inline_keyboard: [allStatuses.filter((s) => s !== current).map((status) => ({ text: t.button[status], callback_data: ticketStatusData.pack({ ticketId, status }) }))],
+    inline_keyboard: [
+      allStatuses.filter((s) => s !== current).map((status) => ({ text: t.button[status], callback_data: ticketStatusData.pack({ ticketId, status }) })),
+    ],
   };
 }

@@ -16,44 +16,44 @@ export interface NewMessage {
 
 export function messageQueries(db: Queryable) {
   return {
-  /** Records a message to relay (state PENDING until the outbox delivers it). Throws P2002 for a duplicate. */
-  addMessage(m: NewMessage) {
-    return db.message.create({
-      data: {
-        ticketId: m.ticketId,
-        userId: BigInt(m.userId),
-        direction: m.direction,
-        managerId: m.managerId === undefined ? null : BigInt(m.managerId),
-        userChatMessageId: m.userChatMessageId,
-        topicMessageId: m.topicMessageId,
-        kind: m.kind,
-        sentAt: m.sentAt,
-        state: 'PENDING',
-        mediaGroupId: m.mediaGroupId ?? null,
-        replyToSourceId: m.replyToSourceId ?? null,
-      },
-    });
-  },
+    /** Records a message to relay (state PENDING until the outbox delivers it). Throws P2002 for a duplicate. */
+    addMessage(m: NewMessage) {
+      return db.message.create({
+        data: {
+          ticketId: m.ticketId,
+          userId: BigInt(m.userId),
+          direction: m.direction,
+          managerId: m.managerId === undefined ? null : BigInt(m.managerId),
+          userChatMessageId: m.userChatMessageId,
+          topicMessageId: m.topicMessageId,
+          kind: m.kind,
+          sentAt: m.sentAt,
+          state: 'PENDING',
+          mediaGroupId: m.mediaGroupId ?? null,
+          replyToSourceId: m.replyToSourceId ?? null,
+        },
+      });
+    },
 
-  messagesByIds(ids: number[]) {
-    return db.message.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
-  },
+    messagesByIds(ids: number[]) {
+      return db.message.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+    },
 
-  pendingAlbumItems(userId: number, direction: 'INBOUND' | 'OUTBOUND', mediaGroupId: string) {
-    return db.message.findMany({
-      where: { userId: BigInt(userId), direction, mediaGroupId, state: 'PENDING' },
-      orderBy: { id: 'asc' },
-    });
-  },
+    pendingAlbumItems(userId: number, direction: 'INBOUND' | 'OUTBOUND', mediaGroupId: string) {
+      return db.message.findMany({
+        where: { userId: BigInt(userId), direction, mediaGroupId, state: 'PENDING' },
+        orderBy: { id: 'asc' },
+      });
+    },
 
-  /** A user's message by its id in their private chat. */
-  messageInUserChat(userId: number, userChatMessageId: number) {
-    return db.message.findUnique({ where: { userId_userChatMessageId: { userId: BigInt(userId), userChatMessageId } } });
-  },
+    /** A user's message by its id in their private chat. */
+    messageInUserChat(userId: number, userChatMessageId: number) {
+      return db.message.findUnique({ where: { userId_userChatMessageId: { userId: BigInt(userId), userChatMessageId } } });
+    },
 
-  /** A message by its id in the support chat. */
-  messageInTopic(userId: number, topicMessageId: number) {
-    return db.message.findUnique({ where: { userId_topicMessageId: { userId: BigInt(userId), topicMessageId } } });
-  },
+    /** A message by its id in the support chat. */
+    messageInTopic(userId: number, topicMessageId: number) {
+      return db.message.findUnique({ where: { userId_topicMessageId: { userId: BigInt(userId), topicMessageId } } });
+    },
   };
 }

@@ -4,65 +4,65 @@ import type { TicketStatus } from '../../domain/status.js';
 
 export function ticketQueries(db: Queryable) {
   return {
-  latestTicket(userId: number) {
-    return db.ticket.findFirst({ where: { userId: BigInt(userId) }, orderBy: { id: 'desc' } });
-  },
+    latestTicket(userId: number) {
+      return db.ticket.findFirst({ where: { userId: BigInt(userId) }, orderBy: { id: 'desc' } });
+    },
 
-  ticket(ticketId: number) {
-    return db.ticket.findUnique({ where: { id: ticketId }, include: { user: true, topic: true } });
-  },
+    ticket(ticketId: number) {
+      return db.ticket.findUnique({ where: { id: ticketId }, include: { user: true, topic: true } });
+    },
 
-  /** How many tickets the user had before this one. */
-  countTicketsBefore(userId: number, ticketId: number) {
-    return db.ticket.count({ where: { userId: BigInt(userId), id: { lt: ticketId } } });
-  },
+    /** How many tickets the user had before this one. */
+    countTicketsBefore(userId: number, ticketId: number) {
+      return db.ticket.count({ where: { userId: BigInt(userId), id: { lt: ticketId } } });
+    },
 
-  openTicket(userId: number, topicId: number, now: Date) {
-    return db.ticket.create({
-      data: {
-        userId: BigInt(userId),
-        topicId,
-        status: 'WAITING',
-        openedAt: now,
-        statusChanges: { create: { from: null, to: 'WAITING', actorId: null, at: now } },
-      },
-    });
-  },
+    openTicket(userId: number, topicId: number, now: Date) {
+      return db.ticket.create({
+        data: {
+          userId: BigInt(userId),
+          topicId,
+          status: 'WAITING',
+          openedAt: now,
+          statusChanges: { create: { from: null, to: 'WAITING', actorId: null, at: now } },
+        },
+      });
+    },
 
-  setCardMessage(ticketId: number, cardMessageId: number) {
-    return db.ticket.update({ where: { id: ticketId }, data: { cardMessageId } });
-  },
+    setCardMessage(ticketId: number, cardMessageId: number) {
+      return db.ticket.update({ where: { id: ticketId }, data: { cardMessageId } });
+    },
 
-  /**
-   * Moves a ticket from `from` to `to` and records who did it. Conditional
-   * on the current status, so a stale decision changes nothing (returns
-   * false). Call inside a transaction.
-   */
-  async changeStatus(ticketId: number, from: TicketStatus, to: TicketStatus, actorId: number | null, now: Date): Promise<boolean> {
-    const actor = actorId === null ? null : BigInt(actorId);
-    const changed = await db.ticket.updateMany({
-      where: { id: ticketId, status: from },
-      data: {
-        status: to,
-        ...(to === 'RESOLVED' ? { resolvedAt: now } : {}),
-        ...(to !== 'RESOLVED' && from === 'RESOLVED' ? { resolvedAt: null } : {}),
-        // "Who took it": the manager who last moved it into work.
-        ...(to === 'IN_WORK' && actor !== null ? { assigneeId: actor } : {}),
-      },
-    });
-    if (changed.count === 0) return false;
-    await db.statusChange.create({ data: { ticketId, from, to, actorId: actor, at: now } });
-    return true;
-  },
+    /**
+     * Moves a ticket from `from` to `to` and records who did it. Conditional
+     * on the current status, so a stale decision changes nothing (returns
+     * false). Call inside a transaction.
+     */
+    async changeStatus(ticketId: number, from: TicketStatus, to: TicketStatus, actorId: number | null, now: Date): Promise<boolean> {
+      const actor = actorId === null ? null : BigInt(actorId);
+      const changed = await db.ticket.updateMany({
+        where: { id: ticketId, status: from },
+        data: {
+          status: to,
+          ...(to === 'RESOLVED' ? { resolvedAt: now } : {}),
+          ...(to !== 'RESOLVED' && from === 'RESOLVED' ? { resolvedAt: null } : {}),
+          // "Who took it": the manager who last moved it into work.
+          ...(to === 'IN_WORK' && actor !== null ? { assigneeId: actor } : {}),
+        },
+      });
+      if (changed.count === 0) return false;
+      await db.statusChange.create({ data: { ticketId, from, to, actorId: actor, at: now } });
+      return true;
+    },
 
-  /** The first manager answer on a ticket: first-response time and, if nobody took it yet, the assignee. */
-  async markFirstResponse(ticketId: number, managerId: number, now: Date) {
-    await db.ticket.updateMany({ where: { id: ticketId, firstResponseAt: null }, data: { firstResponseAt: now } });
-    await db.ticket.updateMany({ where: { id: ticketId, assigneeId: null }, data: { assigneeId: BigInt(managerId) } });
-  },
+    /** The first manager answer on a ticket: first-response time and, if nobody took it yet, the assignee. */
+    async markFirstResponse(ticketId: number, managerId: number, now: Date) {
+      await db.ticket.updateMany({ where: { id: ticketId, firstResponseAt: null }, data: { firstResponseAt: now } });
+      await db.ticket.updateMany({ where: { id: ticketId, assigneeId: null }, data: { assigneeId: BigInt(managerId) } });
+    },
 
-  lastStatusChange(ticketId: number) {
-    return db.statusChange.findFirst({ where: { ticketId }, orderBy: { id: 'desc' }, include: { actor: true } });
-  },
+    lastStatusChange(ticketId: number) {
+      return db.statusChange.findFirst({ where: { ticketId }, orderBy: { id: 'desc' }, include: { actor: true } });
+    },
   };
 }

@@ -13,6 +13,9 @@ export const checkOrphanTopic = defineJob('checkOrphanTopic', z.object({ threadI
     desk.logger.info({ thread_id: threadId }, 'deleted an empty topic left behind by an unanswered topic creation');
   } catch (error) {
     if (!(error instanceof DeliveryError) || error.transient) throw error;
-    desk.logger.warn({ thread_id: threadId, description: error.description }, 'an empty topic was left behind; give the bot the "Delete messages" right to have it removed');
+    desk.logger.warn(
+      { thread_id: threadId, description: error.description },
+      'an empty topic was left behind; give the bot the "Delete messages" right to have it removed',
+    );
   }
 });

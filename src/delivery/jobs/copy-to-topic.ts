@@ -18,10 +18,16 @@ export const copyToTopic = defineJob('copyToTopic', z.object({ messageId: idSche
     );
     const now = desk.now();
     return {
-      record: (tx) => batch.map((m, i) => tx.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, topicMessageId: copies[i] ?? null } })),
+      record: (tx) =>
+        batch.map((m, i) => tx.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, topicMessageId: copies[i] ?? null } })),
     };
   } catch (error) {
     if (!(error instanceof DeliveryError) || error.transient) throw error;
-    return failInbound(desk, userId, batch.map((m) => m.id), error);
+    return failInbound(
+      desk,
+      userId,
+      batch.map((m) => m.id),
+      error,
+    );
   }
 });

@@ -12,13 +12,25 @@ export const copyToUser = defineJob('copyToUser', z.object({ messageId: idSchema
   const userId = Number(first.userId);
   try {
     const replyTo = await replyTarget(desk, userId, first.replyToSourceId, 'OUTBOUND');
-    const copies = await desk.courier.copy({ chat: 'support' }, batch.map((m) => m.topicMessageId!), { chat: 'user', userId }, replyTo ? { replyTo } : {});
+    const copies = await desk.courier.copy(
+      { chat: 'support' },
+      batch.map((m) => m.topicMessageId!),
+      { chat: 'user', userId },
+      replyTo ? { replyTo } : {},
+    );
     const now = desk.now();
     return {
-      record: (tx) => batch.map((m, i) => tx.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, userChatMessageId: copies[i] ?? null } })),
+      record: (tx) =>
+        batch.map((m, i) => tx.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, userChatMessageId: copies[i] ?? null } })),
     };
   } catch (error) {
     if (!(error instanceof DeliveryError) || error.transient) throw error;
-    return failOutbound(desk, userId, batch.map((m) => m.id), first.topicMessageId!, error);
+    return failOutbound(
+      desk,
+      userId,
+      batch.map((m) => m.id),
+      first.topicMessageId!,
+      error,
+    );
   }
 });

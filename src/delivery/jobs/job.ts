@@ -44,7 +44,8 @@ export function defineJob<S extends z.ZodType>(
     make: (queue, p, options = {}) => ({ kind, queue, payload: p, ...options }),
     handler: (deps) => async (job) => {
       const parsed = payload.safeParse(job.payload);
-      if (!parsed.success) throw new JobPayloadError(`job ${job.id} (${kind}) has a payload that does not fit: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success)
+        throw new JobPayloadError(`job ${job.id} (${kind}) has a payload that does not fit: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       return handle(parsed.data, deps, job);
     },
   };

@@ -21,7 +21,11 @@ const payload = z.discriminatedUnion('to', [
 ]);
 
 export const notice = defineJob('notice', payload, async (n, { desk, topics }) => {
-  const post: Post = { ...(n.html !== undefined ? { html: n.html } : {}), ...(n.text !== undefined ? { text: n.text } : {}), ...(n.replyTo ? { replyTo: n.replyTo } : {}) };
+  const post: Post = {
+    ...(n.html !== undefined ? { html: n.html } : {}),
+    ...(n.text !== undefined ? { text: n.text } : {}),
+    ...(n.replyTo ? { replyTo: n.replyTo } : {}),
+  };
   try {
     if (n.to === 'topic') await topics.intoTopic(n.userId, (threadId) => desk.courier.post({ chat: 'support', threadId }, post));
     else if (n.to === 'user') await desk.courier.post({ chat: 'user', userId: n.userId }, post);
@@ -48,5 +52,10 @@ export function noticeToUser(userId: number, text: string): NewJob {
 
 /** A message to the supergroup outside users' topics: General, or another thread (HTML). */
 export function noticeToGroup(html: string, opts: { threadId?: number | undefined; replyTo?: number } = {}): NewJob {
-  return notice.make(GROUP_QUEUE, { to: 'group', html, ...(opts.threadId !== undefined ? { threadId: opts.threadId } : {}), ...(opts.replyTo ? { replyTo: opts.replyTo } : {}) });
+  return notice.make(GROUP_QUEUE, {
+    to: 'group',
+    html,
+    ...(opts.threadId !== undefined ? { threadId: opts.threadId } : {}),
+    ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),
+  });
 }

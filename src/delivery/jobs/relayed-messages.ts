@@ -47,7 +47,13 @@ export function failOutbound(desk: Desk, userId: number, messageIds: number[], m
   const t = desk.managerTexts;
   const blocked = error.failure === 'blocked' || error.failure === 'deactivated';
   const reason =
-    error.failure === 'blocked' ? t.userBlockedBot : error.failure === 'deactivated' ? t.userDeactivated : error.failure === 'too-long' ? t.tooLongForUser : error.description;
+    error.failure === 'blocked'
+      ? t.userBlockedBot
+      : error.failure === 'deactivated'
+        ? t.userDeactivated
+        : error.failure === 'too-long'
+          ? t.tooLongForUser
+          : error.description;
   return {
     record: (tx) => [
       tx.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } }),
