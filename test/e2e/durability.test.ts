@@ -132,8 +132,7 @@ for (const kind of dbKinds) {
         let crashing = true;
         let perUser = 0;
         const sender = (async () => {
-          // Bounded, so that a slow machine (long restarts) does not turn it into a load test.
-          while (crashing && perUser < 60) {
+          while (crashing) {
             perUser++;
             for (const u of users) tg.userSends(u, { text: `f${u.id}-${String(perUser).padStart(3, '0')}` });
             await pause(100);
