@@ -7,7 +7,10 @@ import type { Config } from './config.js';
 import { createBot } from './bot/create-bot.js';
 import { createDurableRunner } from './bot/durable-updates.js';
 import { createDb, type Database } from './db/client.js';
+import { isTransientDbError } from './db/errors.js';
+import { createDbHealth } from './db/health.js';
 import { createInstanceLock } from './db/instance-lock.js';
+import { createLease } from './db/lease.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createJobHandlers } from './delivery/jobs/index.js';
 import { GROUP_QUEUE } from './delivery/jobs/notice.js';
@@ -51,7 +54,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   // Through the outbox like every other send; the log has it either way.
   const tellGeneral = (text: string) =>
     void alertGroup(desk, text).catch((error: unknown) => logger.error({ err: String(error) }, 'could not queue a notice to General'));
+  const health = createDbHealth(logger, config.DATABASE_URL);
   const outbox = new Outbox(db.prisma, logger, {
+    health,
     onFailed: (job) => {
       // A notice to General that itself fails would only announce itself again.
       if (job.queue !== GROUP_QUEUE) tellGeneral(managerTexts.internalError(job.id));
@@ -75,49 +80,75 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const threads = createTopicThreads(desk);
   // The handlers send what the desk decided; they need the desk, the desk needs the outbox.
   outbox.setHandlers(createJobHandlers({ desk, topics: threads }));
-  const bot = createBot(config, { logger, desk, threads });
-  const updates = createDurableRunner(bot, db.prisma, logger, { allowedUpdates: ALLOWED_UPDATES, concurrency: 64 });
-  const lock = createInstanceLock(config.DATABASE_URL);
-  let waitingLogged = false;
-  let runner: RunnerHandle | undefined;
   let stopping: Promise<void> | undefined;
+  const isStopping = () => stopping !== undefined;
+  const bot = createBot(config, { logger, desk, threads, health, isStopping });
+  const updates = createDurableRunner(bot, db.prisma, logger, { allowedUpdates: ALLOWED_UPDATES, concurrency: 64, health });
+  const lease = createLease({ lock: createInstanceLock(config.DATABASE_URL), logger, health, canLapse: db.provider === 'postgresql' });
+  let runner: RunnerHandle | undefined;
+  let outboxStarted = false;
+  let serving = false;
+
+  /** Polls and sends, from the state the database holds now (another instance may have served meanwhile). */
+  async function serve(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await threads.load();
+        if (outboxStarted) await outbox.resume();
+        else await outbox.start();
+        outboxStarted = true;
+        const replayed = await updates.replay();
+        if (replayed) logger.info({ updates: replayed }, 'handled updates stored before the last stop');
+        break;
+      } catch (error) {
+        if (!isTransientDbError(error) || isStopping()) throw error;
+        health.failed(error);
+        await sleep(Math.min(2000, 100 * 2 ** attempt));
+      }
+    }
+    if (isStopping()) return;
+    serving = true;
+    const current = updates.start();
+    runner = current;
+    void current.task()?.catch((error: unknown) => {
+      // A poll that failed after this instance stopped serving (it lost its lease) is expected.
+      if (runner !== current || !serving || isStopping()) return;
+      if (error instanceof GrammyError && error.error_code === 409) {
+        options.onFatal?.(`Another instance is polling this bot's updates (Telegram: "${error.description}"). Stopping: run only one instance per bot token.`);
+      } else if (error instanceof GrammyError && error.error_code === 401) {
+        options.onFatal?.('Telegram does not accept BOT_TOKEN (401 Unauthorized): check it with @BotFather.');
+      } else {
+        options.onFatal?.(`Polling stopped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    logger.info({ bot: bot.botInfo.username, support_chat_id: config.SUPPORT_CHAT_ID }, 'polling for updates');
+  }
+
+  /** The lease lapsed: another instance may take over now, so this one neither polls nor sends. */
+  async function stopServing(): Promise<void> {
+    serving = false;
+    outbox.pause();
+    if (runner?.isRunning()) await runner.stop().catch(() => undefined);
+    logger.warn('stopped polling and sending');
+  }
 
   return {
     db,
     async start() {
       // Before anything is sent or polled: one instance per database.
-      while (!(await lock.tryAcquire())) {
-        if (!waitingLogged) logger.warn('Another instance of this bot is running on the same database; waiting for it to stop before starting.');
-        waitingLogged = true;
-        if (stopping) throw new StartupError('Stopped while waiting for another instance to stop.');
-        await sleep(1000);
-      }
+      if (!(await lease.acquire(isStopping))) throw new StartupError('Stopped while waiting for another instance to stop.');
       const applied = await migrateDatabase(db);
       await db.tune();
       logger.info({ provider: db.provider, applied }, 'database ready');
       // Checked with the relay's Api (no retries), so a wrong address or token fails fast and clearly.
       bot.botInfo = await reachTelegram(relayApi, config.TELEGRAM_API_ROOT);
       await checkSupportChat(relayApi, config.SUPPORT_CHAT_ID, bot.botInfo.id);
-      await threads.load();
-      await outbox.start();
-      const replayed = await updates.replay();
-      if (replayed) logger.info({ updates: replayed }, 'handled updates stored before the last stop');
-      runner = updates.start();
-      void runner.task()?.catch((error: unknown) => {
-        if (error instanceof GrammyError && error.error_code === 409) {
-          options.onFatal?.(
-            `Another instance is polling this bot's updates (Telegram: "${error.description}"). Stopping: run only one instance per bot token.`,
-          );
-        } else if (error instanceof GrammyError && error.error_code === 401) {
-          options.onFatal?.('Telegram does not accept BOT_TOKEN (401 Unauthorized): check it with @BotFather.');
-        } else {
-          options.onFatal?.(`Polling stopped: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      });
-      logger.info({ bot: bot.botInfo.username, support_chat_id: config.SUPPORT_CHAT_ID }, 'polling for updates');
+      await serve();
+      lease.watch({ onLost: stopServing, onHeld: serve });
     },
     stop() {
       stopping ??= (async () => {
+        serving = false;
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         // runner.stop() does not wait for middleware still running. The waits
         // are bounded (about 8 s in all) to finish within Docker's 10 s grace.
@@ -126,7 +157,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         await updates.close();
         await outbox.stop(4_000);
         await db.close();
-        await lock.release();
+        await lease.release();
         logger.info({ pending_jobs: outbox.size }, 'stopped');
       })();
       return stopping;

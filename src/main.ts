@@ -3,6 +3,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { createApp, StartupError } from './app.js';
+import { isTransientDbError } from './db/errors.js';
 import { createLogger } from './logger.js';
 
 // .env (or the file DOTENV_CONFIG_PATH names, dotenv's own convention) fills
@@ -26,6 +27,21 @@ const app = createApp(config, logger, {
     process.stderr.write(`${message}\n`);
     void app.stop().finally(() => process.exit(1));
   },
+});
+
+// A database connection that fails outside any query (the server restarted,
+// the session was terminated) reports it as an 'error' event. The clients we
+// open handle theirs; should a driver's own connection still raise one, it is
+// an outage like any other, waited out where the queries fail, and must not
+// end the process. Anything else unexpected is a bug: log it and exit.
+process.on('uncaughtException', (error) => {
+  if (isTransientDbError(error)) {
+    logger.warn({ err: error.message }, 'a database connection failed outside a query; carrying on');
+    return;
+  }
+  logger.fatal({ err: error }, 'unexpected error; exiting');
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  void app.stop().finally(() => process.exit(1));
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

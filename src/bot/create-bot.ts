@@ -5,6 +5,7 @@ import { Bot, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.js';
 import { isTransientDbError } from '../db/errors.js';
+import type { DbHealth } from '../db/health.js';
 import type { TopicThreads } from '../delivery/topic-threads.js';
 import type { Desk } from '../domain/desk.js';
 import { sleep } from '../lib/sleep.js';
@@ -24,11 +25,14 @@ export interface BotDeps {
   logger: Logger;
   desk: Desk;
   threads: Pick<TopicThreads, 'userOfThread'>;
+  health: DbHealth;
+  /** True once the service is shutting down: an update waiting for the database gives up then. */
+  isStopping: () => boolean;
   botInfo?: UserFromGetMe;
 }
 
-/** Attempts of an update whose database keeps failing, inside its conversation's turn. */
-const DB_ATTEMPTS = 5;
+/** While the database is down, an update is tried again at least this often. */
+const DB_RETRY_MAX_MS = 2000;
 
 export function createBot(config: Config, deps: BotDeps) {
   const bot = new Bot<Context>(config.BOT_TOKEN, {
@@ -61,18 +65,22 @@ export function createBot(config: Config, deps: BotDeps) {
   bot.use(findConversation(deps.threads));
   bot.use(oneTurnPerConversation);
 
-  // The database failing for a while (a lost connection, a lock timeout) is
-  // retried here, inside the conversation's turn, so nothing overtakes the
-  // update; a decision is one transaction, so a retry starts from a clean
-  // state. If it keeps failing, the update stays in the inbox for later.
+  // The database failing for a while (a lost connection, a lock timeout, a
+  // restart) is waited out here, inside the conversation's turn, so nothing
+  // overtakes the update; a decision is one transaction, so a retry starts
+  // from a clean state. Only a shutdown gives up: the update then stays in
+  // the inbox, unhandled, for the next start.
   bot.use(async (ctx, next) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await next();
+        await next();
+        if (attempt > 1) deps.health.ok();
+        return;
       } catch (error) {
-        if (!isTransientDbError(error) || attempt >= DB_ATTEMPTS) throw error;
-        ctx.log.warn({ attempt, err: describeError(error) }, 'database unavailable; retrying the update');
-        await sleep(250 * 2 ** attempt);
+        if (!isTransientDbError(error) || deps.isStopping()) throw error;
+        deps.health.failed(error);
+        ctx.log.debug({ attempt, err: describeError(error) }, 'database unavailable; retrying the update');
+        await sleep(Math.min(DB_RETRY_MAX_MS, 100 * 2 ** attempt));
       }
     }
   });

@@ -12,6 +12,7 @@ import { BotError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { write, type Db } from '../db/client.js';
 import { isTransientDbError } from '../db/errors.js';
+import type { DbHealth } from '../db/health.js';
 import { inboxQueries } from '../db/queries/inbox.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
@@ -21,7 +22,11 @@ export interface DurableRunnerOptions {
   allowedUpdates: readonly string[];
   /** Updates handled at once; the runner's sequentialize keeps each conversation in order. */
   concurrency: number;
+  health: DbHealth;
 }
+
+/** While the database is down, storing a fetched batch is tried again at least this often. */
+const STORE_RETRY_MAX_MS = 2000;
 
 /** Stores new updates; returns only those not stored before (Telegram re-sends unconfirmed ones). */
 export function storeUpdates(db: Db, updates: Update[]): Promise<Update[]> {
@@ -52,7 +57,14 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
     flushing = flushing.then(() =>
       write(db, (tx) => inboxQueries(tx).markHandled(ids, new Date())).then(
         () => undefined,
-        (e: unknown) => logger.error({ updates: ids.length, err: String(e) }, 'could not mark updates handled'),
+        (e: unknown) => {
+          if (isTransientDbError(e)) {
+            // Kept for the next flush: marked once the database is back.
+            options.health.failed(e);
+            handled = ids.concat(handled);
+            flushTimer ??= setTimeout(() => void flush(), 1000);
+          } else logger.error({ updates: ids.length, err: String(e) }, 'could not mark updates handled');
+        },
       ),
     );
     return flushing;
@@ -118,11 +130,15 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
           // Not confirmed to Telegram until the next fetch: if storing fails, keep trying rather than lose them or stop.
           for (let attempt = 1; ; attempt++) {
             try {
-              return await storeUpdates(db, updates);
+              const fresh = await storeUpdates(db, updates);
+              if (attempt > 1) options.health.ok();
+              return fresh;
             } catch (error) {
               if (signal.aborted) throw error;
-              logger.error({ attempt, err: String(error) }, 'could not store fetched updates; retrying');
-              await sleep(Math.min(30_000, 500 * 2 ** attempt));
+              // The batch waits here, unconfirmed (no next getUpdates), so memory holds one batch at most.
+              if (isTransientDbError(error)) options.health.failed(error);
+              else logger.error({ attempt, err: String(error) }, 'could not store fetched updates; retrying');
+              await sleep(Math.min(STORE_RETRY_MAX_MS, 250 * 2 ** attempt));
             }
           }
         },
@@ -132,6 +148,7 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
       });
       const runner = createRunner(source, sink);
       runner.start();
+      if (pruneTimer) clearInterval(pruneTimer);
       pruneTimer = setInterval(() => void prune(), 3600_000);
       pruneTimer.unref();
       return runner;

@@ -3,20 +3,28 @@
 // held by a connection of its own, so the operating system (SQLite) or the
 // server (PostgreSQL) releases it the moment the process dies, however it
 // dies: a restart after a crash never waits for it.
-//   PostgreSQL: a session advisory lock.
-//   SQLite: an exclusive transaction held open on a small file beside the database.
+//   PostgreSQL: a session advisory lock. It is released when its session
+//     ends, which can also happen while this process runs (the server
+//     restarts, the connection is cut): `check` tells, and lease.ts turns
+//     that into "stop sending" before another instance may start.
+//   SQLite: an exclusive transaction held open on a small file beside the
+//     database; only the process's death releases it.
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { sqlitePath, providerOf } from './client.js';
+import { providerOf, sqlitePath } from './client.js';
 
 export interface InstanceLock {
-  /** Tries once; true when this process now holds the lock. */
+  /** Tries once; true when this process now holds the lock. Throws when the database cannot be reached. */
   tryAcquire(): Promise<boolean>;
+  /** True while the lock is known to be held (the session that holds it answers). */
+  check(): Promise<boolean>;
   release(): Promise<void>;
 }
 
 /** An arbitrary constant: the advisory lock's key for Topic. */
 const PG_LOCK_KEY = 0x70_71_63_31;
+/** The lock connection must answer within this, or the lock counts as lost. */
+const PG_TIMEOUT_MS = 1000;
 
 export function createInstanceLock(url: string): InstanceLock {
   if (providerOf(url) === 'sqlite') {
@@ -33,25 +41,66 @@ export function createInstanceLock(url: string): InstanceLock {
           throw error;
         }
       },
+      async check() {
+        return db !== undefined;
+      },
       async release() {
         db?.close();
         db = undefined;
       },
     };
   }
+
   let client: pg.Client | undefined;
+  let held = false;
+  const drop = () => {
+    const c = client;
+    client = undefined;
+    held = false;
+    void c?.end().catch(() => undefined);
+  };
   return {
     async tryAcquire() {
       if (!client) {
-        client = new pg.Client({ connectionString: url });
-        await client.connect();
+        const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: PG_TIMEOUT_MS * 3, query_timeout: PG_TIMEOUT_MS });
+        // A server that ends the session (restart, failover, a terminated
+        // backend) emits 'error' on the client; unhandled, it would end the
+        // process. Here it only means the lock is gone.
+        c.on('error', () => {
+          if (client === c) drop();
+        });
+        client = c;
+        try {
+          await c.connect();
+        } catch (error) {
+          if (client === c) drop();
+          throw error;
+        }
       }
-      const r = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [PG_LOCK_KEY]);
-      return r.rows[0]?.locked === true;
+      try {
+        const r = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [PG_LOCK_KEY]);
+        held = r.rows[0]?.locked === true;
+        return held;
+      } catch (error) {
+        drop();
+        throw error;
+      }
+    },
+    async check() {
+      if (!client || !held) return false;
+      try {
+        await client.query('SELECT 1');
+        return client !== undefined && held;
+      } catch {
+        drop();
+        return false;
+      }
     },
     async release() {
-      await client?.end().catch(() => undefined);
+      const c = client;
       client = undefined;
+      held = false;
+      await c?.end().catch(() => undefined);
     },
   };
 }

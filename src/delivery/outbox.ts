@@ -9,8 +9,12 @@
 import { write, type Db, type Tx } from '../db/client.js';
 import { isTransientDbError } from '../db/errors.js';
 import { outboxQueries } from '../db/queries/outbox.js';
+import type { DbHealth } from '../db/health.js';
 import type { Logger } from '../logger.js';
 import { DeliveryError } from './courier.js';
+
+/** While the database is down, a job is tried again at least this often. */
+const DB_RETRY_MAX_MS = 2000;
 
 export interface Job {
   id: number;
@@ -49,6 +53,8 @@ export interface OutboxOptions {
   onHeld?: (error: DeliveryError) => void;
   /** Called when a job fails for a reason nobody foresaw (a bug), so that a person hears of it. */
   onFailed?: (job: Job, error: unknown) => void;
+  /** Told when the database fails and when it answers again. */
+  health?: DbHealth;
 }
 
 interface QueueState {
@@ -72,6 +78,8 @@ export class Outbox {
   private handlers: Record<string, JobHandler> = {};
   /** Ids of jobs taken into the queues, so that none is taken twice. */
   private readonly known = new Set<number>();
+  /** The instance lost its lease: nothing is taken out until resume(). */
+  private paused = false;
   /** Outcomes of jobs Telegram accepted but whose recording failed: only the recording is retried. */
   private readonly unrecorded = new Map<number, JobOutcome>();
 
@@ -118,6 +126,42 @@ export class Outbox {
       q.jobs.splice(at, 0, job);
       this.markReady(job.queue);
     }
+    this.pump();
+  }
+
+  /**
+   * Stops taking jobs out (the instance lost its lease: another may be
+   * sending now). Calls in flight finish; jobs keep being accepted.
+   */
+  pause(): void {
+    this.paused = true;
+    for (const q of this.queues.values()) {
+      clearTimeout(q.timer);
+      q.timer = undefined;
+    }
+  }
+
+  /**
+   * Sends again, from what the table holds now: while this instance was
+   * paused another may have sent and removed jobs, so what waits in memory
+   * is dropped (but the calls still in flight) and the pending jobs read anew.
+   */
+  async resume(): Promise<void> {
+    for (const [name, q] of this.queues) {
+      const keep = q.busy ? q.jobs.slice(0, 1) : [];
+      for (const j of q.jobs.slice(keep.length)) {
+        this.known.delete(j.id);
+        this.unrecorded.delete(j.id);
+      }
+      q.jobs = keep;
+      if (!keep.length) this.queues.delete(name);
+    }
+    this.ready.length = 0;
+    this.readySet.clear();
+    const pending = await outboxQueries(this.db).pendingJobs();
+    this.paused = false;
+    this.accept(pending.map(toJob));
+    for (const name of this.queues.keys()) this.markReady(name);
     this.pump();
   }
 
@@ -173,7 +217,7 @@ export class Outbox {
   }
 
   private pump(): void {
-    while (this.running && this.inFlight < this.concurrency && this.ready.length > 0) {
+    while (this.running && !this.paused && this.inFlight < this.concurrency && this.ready.length > 0) {
       const name = this.ready.shift()!;
       this.readySet.delete(name);
       const q = this.queues.get(name);
@@ -215,7 +259,7 @@ export class Outbox {
         outcome = await handler(job);
       } catch (error) {
         if (error instanceof DeliveryError && error.transient) return this.retryLater(job, error);
-        if (isTransientDbError(error)) return this.retryLater(job, new DeliveryError('unavailable', `database: ${errorMessage(error)}`));
+        if (isTransientDbError(error)) return this.waitForDatabase(job, error);
         return this.fail(q, job, error);
       }
     }
@@ -231,9 +275,10 @@ export class Outbox {
     } catch (error) {
       if (!isTransientDbError(error)) return this.fail(q, job, error);
       this.unrecorded.set(job.id, outcome);
-      this.logger.error({ job_id: job.id, err: errorMessage(error) }, 'outbox: could not record a delivery; will record it again (it is not sent again)');
-      return this.retryLater(job, new DeliveryError('unavailable', `database: ${errorMessage(error)}`));
+      this.logger.warn({ job_id: job.id, err: errorMessage(error) }, 'outbox: could not record a delivery; will record it again (it is not sent again)');
+      return this.waitForDatabase(job, error);
     }
+    this.options.health?.ok();
     this.unrecorded.delete(job.id);
     q.jobs.shift();
     this.known.delete(job.id);
@@ -254,6 +299,17 @@ export class Outbox {
       this.logger.error({ job_id: job.id, err: errorMessage(e) }, 'outbox: could not mark a job failed'),
     );
     this.options.onFailed?.(job, error);
+  }
+
+  /**
+   * The database is down: the job waits at the head of its queue (so its
+   * queue keeps its order) and is tried again soon, so that sending resumes
+   * within seconds of the database's return. Nothing is written meanwhile.
+   */
+  private waitForDatabase(job: Job, error: unknown): void {
+    this.options.health?.failed(error);
+    job.attempts++;
+    job.nextAttemptAt = new Date(Date.now() + Math.min(DB_RETRY_MAX_MS, 250 * 2 ** Math.min(job.attempts, 10)));
   }
 
   private async retryLater(job: Job, error: DeliveryError): Promise<void> {

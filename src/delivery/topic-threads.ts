@@ -87,7 +87,11 @@ export function createTopicThreads(desk: Desk): TopicThreads {
       return userByThread.get(threadId);
     },
     async load() {
-      for (const topic of await desk.store.topicsWithThreads(desk.supportChatId)) remember(Number(topic.userId), topic.threadId!);
+      // Read anew: another instance may have created or replaced topics while this one was not serving.
+      const rows = await desk.store.topicsWithThreads(desk.supportChatId);
+      threadByUser.clear();
+      userByThread.clear();
+      for (const topic of rows) remember(Number(topic.userId), topic.threadId!);
     },
     get creating() {
       return creating > 0;

@@ -1,0 +1,134 @@
+// Fencing: this instance polls and sends only while it knows it holds the
+// instance lock (instance-lock.ts). A heartbeat on the lock's own connection
+// renews a short lease; when a renewal fails or the lease runs out, the
+// instance stops (onLost) before anyone else may start, and tries to take the
+// lock again. Whoever takes the lock waits out one lease (plus one beat)
+// before it starts (onHeld), so an old leader cut off from the database has
+// stopped by then:
+//
+//   old leader's last good beat at T: it stops by T + LEASE (a timer);
+//   its session ends at some D ≥ T, releasing the lock;
+//   the new leader takes it at A ≥ D and starts at A + LEASE + BEAT > T + LEASE.
+//
+// SQLite's lock is released only when its process dies, so there the lease
+// never lapses and a new holder need not wait.
+import { sleep } from '../lib/sleep.js';
+import type { Logger } from '../logger.js';
+import type { DbHealth } from './health.js';
+import type { InstanceLock } from './instance-lock.js';
+
+export interface LeaseTiming {
+  /** How long one good heartbeat keeps this instance in charge. */
+  leaseMs: number;
+  /** How often the heartbeat runs (well under the lease). */
+  beatMs: number;
+  /** How often a standby tries to take the lock. */
+  retryMs: number;
+}
+
+export const DEFAULT_LEASE: LeaseTiming = { leaseMs: 1500, beatMs: 300, retryMs: 500 };
+
+export interface LeaseDeps {
+  lock: InstanceLock;
+  logger: Logger;
+  health: DbHealth;
+  /** False where the lock cannot be lost while the process lives (SQLite). */
+  canLapse: boolean;
+  timing?: LeaseTiming;
+}
+
+export interface Lease {
+  /**
+   * Takes the lock, waiting while another instance holds it (or the database
+   * cannot be reached); resolves when this instance may start, false if
+   * `stopped()` became true first.
+   */
+  acquire(stopped: () => boolean): Promise<boolean>;
+  /** Watches the lease while serving: `onLost` when it lapses, `onHeld` once it is held again. */
+  watch(handlers: { onLost: () => Promise<void>; onHeld: () => Promise<void> }): void;
+  release(): Promise<void>;
+}
+
+export function createLease({ lock, logger, health, canLapse, timing = DEFAULT_LEASE }: LeaseDeps): Lease {
+  let stopping = false;
+  let beatTimer: NodeJS.Timeout | undefined;
+  let deadline: NodeJS.Timeout | undefined;
+  let waitingLogged = false;
+
+  async function acquire(stopped: () => boolean): Promise<boolean> {
+    let waited = false;
+    for (;;) {
+      if (stopped() || stopping) return false;
+      let got = false;
+      try {
+        got = await lock.tryAcquire();
+        health.ok();
+      } catch (error) {
+        health.failed(error);
+      }
+      if (got) break;
+      waited = true;
+      if (!waitingLogged && !health.down) {
+        waitingLogged = true;
+        logger.warn('Another instance of this bot is running on the same database; waiting for it to stop before starting.');
+      }
+      await sleep(timing.retryMs);
+    }
+    waitingLogged = false;
+    // Whoever held the lock before may still be finishing its last lease.
+    if (canLapse) await sleep(timing.leaseMs + timing.beatMs);
+    else if (waited) logger.info('the other instance stopped; taking over');
+    return !(stopped() || stopping);
+  }
+
+  return {
+    acquire,
+    watch({ onLost, onHeld }) {
+      if (!canLapse) return;
+      let lost = false;
+      const lose = (why: string) => {
+        if (lost || stopping) return;
+        lost = true;
+        clearTimeout(beatTimer);
+        clearTimeout(deadline);
+        logger.error({ why }, 'lost the instance lock: stopped polling and sending until it is held again');
+        void (async () => {
+          await onLost();
+          await lock.release();
+          if (!(await acquire(() => stopping))) return;
+          lost = false;
+          logger.info('holding the instance lock again; resuming');
+          await onHeld();
+          arm();
+          beat();
+        })().catch((error: unknown) => logger.error({ err: String(error) }, 'lease: could not resume'));
+      };
+      const arm = () => {
+        clearTimeout(deadline);
+        deadline = setTimeout(() => lose(`no good heartbeat for ${timing.leaseMs} ms`), timing.leaseMs);
+      };
+      const beat = () => {
+        beatTimer = setTimeout(async () => {
+          if (lost || stopping) return;
+          if (await lock.check()) {
+            health.ok();
+            if (lost || stopping) return;
+            arm();
+            beat();
+          } else {
+            health.failed(new Error('the instance lock connection was lost'));
+            lose('the lock connection failed');
+          }
+        }, timing.beatMs);
+      };
+      arm();
+      beat();
+    },
+    async release() {
+      stopping = true;
+      clearTimeout(beatTimer);
+      clearTimeout(deadline);
+      await lock.release();
+    },
+  };
+}
