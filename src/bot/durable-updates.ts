@@ -37,10 +37,6 @@ export function storeUpdates(db: Db, updates: Update[]): Promise<Update[]> {
 const DAY_MS = 24 * 3600_000;
 
 export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, options: DurableRunnerOptions) {
-  const fetchUpdates = createUpdateFetcher(bot, {
-    fetch: { timeout: 30, allowed_updates: [...options.allowedUpdates] as never },
-    silent: true,
-  });
 
   // "Handled" marks are written in batches: one write per update would cost
   // as much as the update itself. Losing the last marks in a crash only means
@@ -124,6 +120,13 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
     },
 
     start(): RunnerHandle {
+      // A new fetcher each time, starting from offset 0: the runner's fetcher
+      // advances its offset as soon as a batch arrives, so one reused after a
+      // stop would confirm a batch that was fetched but never stored.
+      const fetchUpdates = createUpdateFetcher(bot, {
+        fetch: { timeout: 30, allowed_updates: [...options.allowedUpdates] as never },
+        silent: true,
+      });
       const source = createSource<Update>({
         supply: async (batchSize, signal) => {
           const updates = await fetchUpdates(batchSize, signal);
