@@ -50,7 +50,7 @@ const TRANSIENT_SQLITE_CODE = /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN
 /** Node's socket errors, and pg's own words for a connection that went away. */
 const TRANSIENT_SYSTEM_CODE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/;
 const TRANSIENT_MESSAGE =
-  /Connection terminated|connection error|Connection refused|timeout exceeded when trying to connect|terminating connection|the database system is (starting up|shutting down|in recovery mode)|server closed the connection|database is locked|SQLITE_BUSY/i;
+  /Connection terminated|connection error|Connection refused|timeout exceeded when trying to connect|terminating connection|the database system is (starting up|shutting down|in recovery mode)|is not currently accepting connections|server closed the connection|database is locked|SQLITE_BUSY/i;
 
 interface ErrorLike {
   name?: unknown;
@@ -82,6 +82,8 @@ export function isTransientDbError(error: unknown): boolean {
     if (TRANSIENT_ADAPTER_KINDS.has(kind)) return true;
     const original = (cause as { originalCode?: unknown; code?: unknown }).originalCode ?? cause.code;
     if (kind === 'postgres' && typeof original === 'string' && TRANSIENT_PG_CODE.test(original)) return true;
+    // 55000 is a bug in general, but not with these words: the database was closed to connections (ALLOW_CONNECTIONS false).
+    if (kind === 'postgres' && TRANSIENT_MESSAGE.test(String((cause as { message?: unknown }).message ?? ''))) return true;
     if (kind === 'sqlite' && typeof original === 'string' && TRANSIENT_SQLITE_CODE.test(original)) return true;
     if (kind === 'GenericJs') return TRANSIENT_MESSAGE.test(String((cause as { message?: unknown }).message ?? e.message ?? ''));
     return false;

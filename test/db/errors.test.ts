@@ -197,6 +197,27 @@ describe('database errors on PostgreSQL', () => {
   // Bug it catches: every PostgreSQL error taken for transient (a broken
   // query would be retried forever). Tried: `kind === 'postgres'` returning
   // true for any code -> failed.
+  // Bug it catches: a database closed to connections (ALLOW_CONNECTIONS
+  // false, as an operator or a failover does) answering 55000, taken for a
+  // bug: every job and update during the outage would fail for good.
+  test('a database that does not accept connections (55000) is transient', async () => {
+    const target = await freshDatabase('postgresql');
+    const name = new URL(target.url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: adminPgUrl });
+    await admin.connect();
+    const db = createDb(target.url);
+    try {
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      const e = await errorOf(db.prisma.$queryRawUnsafe('SELECT 1'));
+      assert.equal(isTransientDbError(e), true, String(e));
+    } finally {
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+      await admin.end();
+      await db.close();
+      await target.drop();
+    }
+  });
+
   test('a syntax error on PostgreSQL is not transient', async () => {
     const db = createDb(adminPgUrl);
     try {
