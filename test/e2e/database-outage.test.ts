@@ -36,6 +36,7 @@ import {
   watchExit,
   writer,
   type ProxiedCall,
+  type TaggingProxy,
   type Writer,
 } from '../support/outage.js';
 
@@ -342,19 +343,25 @@ describe('database outage on postgresql', () => {
 });
 
 /**
- * Everyone writes `perWriter` at once, and this waits until Telegram has the
- * burst confirmed (the bot stored it and asked for more): a fault that comes
- * now finds those updates stored and being handled, not yet fetched.
+ * Everyone writes `perWriter` at once; `fault` runs the moment the bot has
+ * stored that burst and starts handling it (seen through `proxy`), so the
+ * fault meets updates being handled, not only updates yet to be fetched.
+ * Resolves with the fault's result and the burst's texts.
  */
-async function burstStored(desk: ProcessDesk, writers: Writer[], perWriter: number): Promise<string[]> {
+async function faultWhileHandlingBurst<T>(
+  proxy: TaggingProxy,
+  writers: Writer[],
+  perWriter: number,
+  fault: () => T | Promise<T>,
+): Promise<{ result: T; burst: string[] }> {
   const burst: string[] = [];
   for (let i = 0; i < perWriter; i++)
     for (const w of writers) {
       w.write();
       burst.push(w.sent.at(-1)!.text);
     }
-  await desk.tg.waitFor(() => desk.tg.pendingUpdates() === 0, { timeoutMs: 10_000 }).catch(() => undefined);
-  return burst;
+  const result = await Promise.race([proxy.onStored(burst, fault), pause(20_000).then(() => assert.fail('the bot did not store the burst within 20 s'))]);
+  return { result, burst };
 }
 
 describe('database faults on sqlite', () => {
@@ -368,18 +375,18 @@ describe('database faults on sqlite', () => {
     const desk = await startProcessDesk('sqlite');
     const { tg } = desk;
     const locker = await sqliteLocker(sqliteFile(desk.database), 10_000);
+    const proxy = await startTaggingProxy(tg.apiRoot);
     try {
       const arrivals = recordArrivals(tg);
-      const bot = desk.start();
+      const bot = desk.start({ TELEGRAM_API_ROOT: proxy.apiRoot });
       const life = watchExit(bot);
       await bot.ready();
       const writers = await openConversations(desk, 'Busy');
       const traffic = startTraffic(writers, 500);
       await pause(3_000);
 
-      // The lock lands while a burst is being handled: some updates stored, their handling not done.
-      const burst = await burstStored(desk, writers, 15);
-      const lock = await locker.lock();
+      // The lock lands while a burst is being handled: stored, its handling not done.
+      const { result: lock, burst } = await faultWhileHandlingBurst(proxy, writers, 15, () => locker.lock());
       const burstInBeforeLock = burst.filter((t) => (arrivals.get(t) ?? Number.POSITIVE_INFINITY) <= lock.lockedAt).length;
       const releasedAt = await lock.released;
       await pause(4_000);
@@ -402,6 +409,7 @@ describe('database faults on sqlite', () => {
       saveLogs(desk.started(), 'sqlite-busy');
       locker.kill();
       await desk.close();
+      await proxy.stop();
     }
   });
 
@@ -424,9 +432,10 @@ describe('database faults on sqlite', () => {
       return;
     }
     let immutable: string[] = [];
+    const proxy = await startTaggingProxy(tg.apiRoot);
     try {
       const arrivals = recordArrivals(tg);
-      const bot = desk.start();
+      const bot = desk.start({ TELEGRAM_API_ROOT: proxy.apiRoot });
       const life = watchExit(bot);
       await bot.ready();
       const writers = await openConversations(desk, 'Ro');
@@ -439,9 +448,11 @@ describe('database faults on sqlite', () => {
         immutable.some((f) => f.endsWith('-wal')),
         `WAL mode: ${files.join(', ')}`,
       );
-      const burst = await burstStored(desk, writers, 15);
-      makeReadOnly(files, immutable);
-      const frozenAt = Date.now();
+      // Read-only from the moment a burst is being handled: stored, its handling not done.
+      const { result: frozenAt, burst } = await faultWhileHandlingBurst(proxy, writers, 15, () => {
+        makeReadOnly(files, immutable);
+        return Date.now();
+      });
       const burstInBefore = burst.filter((t) => (arrivals.get(t) ?? Number.POSITIVE_INFINITY) <= frozenAt).length;
       await pause(10_000);
       makeWritable(files);
@@ -466,6 +477,7 @@ describe('database faults on sqlite', () => {
       saveLogs(desk.started(), 'sqlite-readonly');
       makeWritable(immutable);
       await desk.close();
+      await proxy.stop();
     }
   });
 });

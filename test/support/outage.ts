@@ -476,6 +476,13 @@ export interface TaggingProxy {
   /** TELEGRAM_API_ROOT for the one bot process that should go through it. */
   apiRoot: string;
   calls: ProxiedCall[];
+  /**
+   * Runs `action` at the moment the bot has stored the updates carrying
+   * `texts` and starts handling them: when its next getUpdates confirms them
+   * (the durable runner confirms a batch only once it is stored), before that
+   * request goes on to the server. Resolves with the action's result.
+   */
+  onStored<T>(texts: string[], action: () => T | Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -488,59 +495,91 @@ export interface TaggingProxy {
 export async function startTaggingProxy(target: string): Promise<TaggingProxy> {
   const calls: ProxiedCall[] = [];
   const upstream = new URL(target);
+  const armed: Array<{ texts: Set<string>; run: () => Promise<void> }> = [];
+  /** The arming whose updates this getUpdates confirms, if any. */
+  const confirmedBy = (offset: number | undefined) => {
+    if (offset === undefined) return undefined;
+    return armed.find((x) => {
+      const ids = calls.flatMap((c) => c.updates ?? []).filter((u) => u.text !== undefined && x.texts.has(u.text));
+      return ids.length === x.texts.size && ids.every((u) => u.id < offset);
+    });
+  };
   const server = createServer((req, res) => {
     const call: ProxiedCall = { method: /\/bot[^/]+\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '', startedAt: Date.now() };
     calls.push(call);
     const headers: IncomingHttpHeaders = { ...req.headers, host: upstream.host };
     const sentBody: Buffer[] = [];
-    req.on('data', (c: Buffer) => sentBody.push(c));
-    req.on('end', () => {
-      if (call.method.toLowerCase() !== 'getupdates') return;
-      try {
-        const offset = (JSON.parse(Buffer.concat(sentBody).toString() || '{}') as { offset?: unknown }).offset;
-        if (offset !== undefined) call.offset = Number(offset);
-      } catch {
-        // not JSON (grammY sends JSON): no offset recorded
-      }
-    });
-    const up = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (upRes) => {
-      const chunks: Buffer[] = [];
-      upRes.on('data', (c: Buffer) => chunks.push(c));
-      upRes.on('end', () => {
-        const body = Buffer.concat(chunks);
-        call.status = upRes.statusCode;
-        try {
-          const parsed = JSON.parse(body.toString()) as { result?: unknown };
-          if (Array.isArray(parsed.result)) {
-            call.results = parsed.result.length;
-            if (call.method.toLowerCase() === 'getupdates') {
-              call.updates = (parsed.result as Array<{ update_id: number; message?: { text?: string } }>).map((u) => ({
-                id: u.update_id,
-                text: u.message?.text,
-              }));
-            }
-          }
-        } catch {
-          // not JSON: the status says enough
-        }
-        if (res.destroyed) return;
-        const { 'content-length': _, 'transfer-encoding': __, ...rest } = upRes.headers;
-        res.writeHead(upRes.statusCode ?? 502, { ...rest, 'content-length': String(body.length) });
-        res.end(body);
-      });
-      upRes.on('error', () => res.destroy());
-    });
-    up.on('error', () => res.destroy());
+    let up: ReturnType<typeof request> | undefined;
     res.on('close', () => {
       call.endedAt ??= Date.now();
-      if (!res.writableFinished) up.destroy();
+      if (!res.writableFinished) up?.destroy();
     });
-    req.pipe(up);
+    req.on('data', (c: Buffer) => sentBody.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(sentBody);
+      if (call.method.toLowerCase() === 'getupdates') {
+        try {
+          const offset = (JSON.parse(body.toString() || '{}') as { offset?: unknown }).offset;
+          if (offset !== undefined) call.offset = Number(offset);
+        } catch {
+          // not JSON (grammY sends JSON): no offset recorded
+        }
+        const due = confirmedBy(call.offset);
+        if (due) {
+          armed.splice(armed.indexOf(due), 1);
+          await due.run();
+        }
+      }
+      if (res.destroyed) return;
+      up = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (upRes) => {
+        const chunks: Buffer[] = [];
+        upRes.on('data', (c: Buffer) => chunks.push(c));
+        upRes.on('end', () => {
+          const answer = Buffer.concat(chunks);
+          call.status = upRes.statusCode;
+          try {
+            const parsed = JSON.parse(answer.toString()) as { result?: unknown };
+            if (Array.isArray(parsed.result)) {
+              call.results = parsed.result.length;
+              if (call.method.toLowerCase() === 'getupdates') {
+                call.updates = (parsed.result as Array<{ update_id: number; message?: { text?: string } }>).map((u) => ({
+                  id: u.update_id,
+                  text: u.message?.text,
+                }));
+              }
+            }
+          } catch {
+            // not JSON: the status says enough
+          }
+          if (res.destroyed) return;
+          const { 'content-length': _, 'transfer-encoding': __, ...rest } = upRes.headers;
+          res.writeHead(upRes.statusCode ?? 502, { ...rest, 'content-length': String(answer.length) });
+          res.end(answer);
+        });
+        upRes.on('error', () => res.destroy());
+      });
+      up.on('error', () => res.destroy());
+      up.end(body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     apiRoot: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
+    onStored<T>(texts: string[], action: () => T | Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        armed.push({
+          texts: new Set(texts),
+          run: async () => {
+            try {
+              resolve(await action());
+            } catch (error) {
+              reject(error);
+            }
+          },
+        });
+      });
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
