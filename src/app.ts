@@ -88,25 +88,45 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   let runner: RunnerHandle | undefined;
   let outboxStarted = false;
   let serving = false;
+  let startedUp = false;
+
+  // Serving starts and stops in turn, never two of those at once.
+  let transition: Promise<void> = Promise.resolve();
+  const inTurn = (step: () => Promise<void>) => {
+    const next = transition.then(step);
+    transition = next.catch(() => undefined);
+    return next;
+  };
 
   /** Polls and sends, from the state the database holds now (another instance may have served meanwhile). */
-  async function serve(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await threads.load();
-        if (outboxStarted) await outbox.resume();
-        else await outbox.start();
-        outboxStarted = true;
-        const replayed = await updates.replay();
-        if (replayed) logger.info({ updates: replayed }, 'handled updates stored before the last stop');
-        break;
-      } catch (error) {
-        if (!isTransientDbError(error) || isStopping()) throw error;
-        health.failed(error);
-        await sleep(Math.min(2000, 100 * 2 ** attempt));
+  const serve = () =>
+    inTurn(async () => {
+      // Before start-up has checked Telegram, start() itself serves.
+      if (!startedUp) return;
+      outbox.pause();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await threads.load();
+          if (outboxStarted) await outbox.reload();
+          else await outbox.start();
+          outboxStarted = true;
+          const replayed = await updates.replay();
+          if (replayed) logger.info({ updates: replayed }, 'handled updates stored before the last stop');
+          break;
+        } catch (error) {
+          if (!isTransientDbError(error) || isStopping()) throw error;
+          health.failed(error);
+          await sleep(Math.min(2000, 100 * 2 ** attempt));
+        }
       }
-    }
-    if (isStopping()) return;
+      // The lease may have lapsed while the state was read: then it is not ours to serve.
+      if (isStopping() || !lease.held) return;
+      outbox.unpause();
+      startPolling();
+    });
+
+  function startPolling(): void {
+    if (runner?.isRunning()) return;
     serving = true;
     const current = updates.start();
     runner = current;
@@ -125,26 +145,31 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   }
 
   /** The lease lapsed: another instance may take over now, so this one neither polls nor sends. */
-  async function stopServing(): Promise<void> {
+  const stopServing = async () => {
+    // At once, not in turn: a serve() in progress sees the lapsed lease before it starts anything.
     serving = false;
     outbox.pause();
-    if (runner?.isRunning()) await runner.stop().catch(() => undefined);
-    logger.warn('stopped polling and sending');
-  }
+    await inTurn(async () => {
+      if (runner?.isRunning()) await runner.stop().catch(() => undefined);
+      logger.warn('stopped polling and sending');
+    });
+  };
 
   return {
     db,
     async start() {
       // Before anything is sent or polled: one instance per database.
       if (!(await lease.acquire(isStopping))) throw new StartupError('Stopped while waiting for another instance to stop.');
+      // The lease runs from now: should it lapse during start-up, serve() does not start.
+      lease.watch({ onLost: stopServing, onHeld: serve });
       const applied = await migrateDatabase(db);
       await db.tune();
       logger.info({ provider: db.provider, applied }, 'database ready');
       // Checked with the relay's Api (no retries), so a wrong address or token fails fast and clearly.
       bot.botInfo = await reachTelegram(relayApi, config.TELEGRAM_API_ROOT);
       await checkSupportChat(relayApi, config.SUPPORT_CHAT_ID, bot.botInfo.id);
+      startedUp = true;
       await serve();
-      lease.watch({ onLost: stopServing, onHeld: serve });
     },
     stop() {
       stopping ??= (async () => {

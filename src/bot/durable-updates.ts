@@ -37,7 +37,6 @@ export function storeUpdates(db: Db, updates: Update[]): Promise<Update[]> {
 const DAY_MS = 24 * 3600_000;
 
 export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, options: DurableRunnerOptions) {
-
   // "Handled" marks are written in batches: one write per update would cost
   // as much as the update itself. Losing the last marks in a crash only means
   // those updates are handled again, and handling recognises what it has done.

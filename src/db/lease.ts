@@ -44,8 +44,10 @@ export interface Lease {
    * `stopped()` became true first.
    */
   acquire(stopped: () => boolean): Promise<boolean>;
-  /** Watches the lease while serving: `onLost` when it lapses, `onHeld` once it is held again. */
+  /** Watches the lease from now on: `onLost` when it lapses, `onHeld` once it is held again. */
   watch(handlers: { onLost: () => Promise<void>; onHeld: () => Promise<void> }): void;
+  /** True while the lease is known to be held (always, where it cannot lapse). */
+  readonly held: boolean;
   release(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export function createLease({ lock, logger, health, canLapse, timing = DEFAULT_L
   let beatTimer: NodeJS.Timeout | undefined;
   let deadline: NodeJS.Timeout | undefined;
   let waitingLogged = false;
+  let lost = false;
 
   async function acquire(stopped: () => boolean): Promise<boolean> {
     let waited = false;
@@ -75,17 +78,26 @@ export function createLease({ lock, logger, health, canLapse, timing = DEFAULT_L
       await sleep(timing.retryMs);
     }
     waitingLogged = false;
+    if (!canLapse) {
+      if (waited) logger.info('the other instance stopped; taking over');
+      return !(stopped() || stopping);
+    }
     // Whoever held the lock before may still be finishing its last lease.
-    if (canLapse) await sleep(timing.leaseMs + timing.beatMs);
-    else if (waited) logger.info('the other instance stopped; taking over');
-    return !(stopped() || stopping);
+    await sleep(timing.leaseMs + timing.beatMs);
+    // The lock may have been lost while waiting (the session ended again):
+    // then another instance may be the one waiting to start, so start over.
+    if (await lock.check()) return !(stopped() || stopping);
+    await lock.release();
+    return acquire(stopped);
   }
 
   return {
     acquire,
+    get held() {
+      return !lost && !stopping;
+    },
     watch({ onLost, onHeld }) {
       if (!canLapse) return;
-      let lost = false;
       const lose = (why: string) => {
         if (lost || stopping) return;
         lost = true;
@@ -96,11 +108,12 @@ export function createLease({ lock, logger, health, canLapse, timing = DEFAULT_L
           await onLost();
           await lock.release();
           if (!(await acquire(() => stopping))) return;
+          // The lease runs from the check that ended acquire(), not from when serving is ready.
           lost = false;
-          logger.info('holding the instance lock again; resuming');
-          await onHeld();
           arm();
           beat();
+          logger.info('holding the instance lock again; resuming');
+          await onHeld();
         })().catch((error: unknown) => logger.error({ err: String(error) }, 'lease: could not resume'));
       };
       const arm = () => {

@@ -142,11 +142,11 @@ export class Outbox {
   }
 
   /**
-   * Sends again, from what the table holds now: while this instance was
-   * paused another may have sent and removed jobs, so what waits in memory
-   * is dropped (but the calls still in flight) and the pending jobs read anew.
+   * While paused: reads the queues anew from the table. Another instance may
+   * have sent and removed jobs meanwhile, so what waits in memory is dropped
+   * (but the calls still in flight) and the pending jobs are read again.
    */
-  async resume(): Promise<void> {
+  async reload(): Promise<void> {
     for (const [name, q] of this.queues) {
       const keep = q.busy ? q.jobs.slice(0, 1) : [];
       for (const j of q.jobs.slice(keep.length)) {
@@ -159,8 +159,12 @@ export class Outbox {
     this.ready.length = 0;
     this.readySet.clear();
     const pending = await outboxQueries(this.db).pendingJobs();
-    this.paused = false;
     this.accept(pending.map(toJob));
+  }
+
+  /** Sends again after pause(); synchronous, so the caller can check its lease right before. */
+  unpause(): void {
+    this.paused = false;
     for (const name of this.queues.keys()) this.markReady(name);
     this.pump();
   }
