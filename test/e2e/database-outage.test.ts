@@ -222,6 +222,13 @@ describe('database outage on postgresql', () => {
         // (that is allowed); its lock session is cut again each time, until B holds the lock.
         // Every session of A's that held the lock, when it was first seen and when it was cut.
         const aSessions: Array<{ pid: number; seenAt: number; cutAt?: number }> = [];
+        const assertNoCrash = () => {
+          const exitA = lifeA.exit();
+          assert.ok(
+            exitA === undefined || (exitA.code === 0 && !/\n\s+at /.test(a.stderr())),
+            `A crashed (code ${exitA?.code}, signal ${exitA?.signal}) when its lock session was ${cut}; stderr begins:\n  ${a.stderr().split('\n').filter(Boolean).slice(0, 6).join('\n  ')}\nits log ends:\n  ${logTail(a, 12)}`,
+          );
+        };
         const cutAt = Date.now();
         const deadline = cutAt + 30_000;
         while (!b.stdout().includes('polling for updates') && Date.now() < deadline && lifeB.exit() === undefined) {
@@ -241,7 +248,10 @@ describe('database outage on postgresql', () => {
             process.kill(b.child.pid!, 'SIGCONT');
             bFrozen = undefined;
           }
-          if (bFrozen && Date.now() > cutAt + 10_000) assert.fail(`A did not take its lock again within 10 s; its log:\n  ${logLines(a).join('\n  ')}`);
+          if (bFrozen) {
+            assertNoCrash();
+            if (Date.now() > cutAt + 10_000) assert.fail(`A did not take its lock again within 10 s; its log:\n  ${logLines(a).join('\n  ')}`);
+          }
           await pause(bFrozen ? 10 : 50);
         }
         const cuts = aSessions.length;
@@ -279,11 +289,7 @@ describe('database outage on postgresql', () => {
         );
 
         // The old leader: no crash; still running (a standby now) or stopped cleanly.
-        const exitA = lifeA.exit();
-        assert.ok(
-          exitA === undefined || (exitA.code === 0 && !/\n\s+at /.test(a.stderr())),
-          `A crashed (code ${exitA?.code}, signal ${exitA?.signal}) when its lock session was ${cut}; stderr begins:\n  ${a.stderr().split('\n').filter(Boolean).slice(0, 6).join('\n  ')}\nits log ends:\n  ${logTail(a, 12)}`,
-        );
+        assertNoCrash();
         assert.equal(lifeB.exit(), undefined, `B exited; its log ends:\n  ${logTail(b)}`);
         assert.ok(
           logLines(a).some((l) => /lost|lapsed/i.test(l) && /lock|lease/i.test(l) && /stop|paus/i.test(l)),
