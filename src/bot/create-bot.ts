@@ -1,7 +1,7 @@
 // Builds the grammY bot: context, ordering, the chat gate and the features,
 // registered in one place. It does not start polling (see app.ts).
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, GrammyError, HttpError } from 'grammy';
+import { Bot, Composer, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.js';
 import { isTransientDbError } from '../db/errors.js';
@@ -65,15 +65,28 @@ export function createBot(config: Config, deps: BotDeps) {
   bot.use(findConversation(deps.threads));
   bot.use(oneTurnPerConversation);
 
+  // Any failure but the database's is a bug in handling this one update:
+  // logged, and the update counts as handled, so it never blocks its
+  // conversation or a restart.
+  const features = new Composer<Context>();
+  features
+    .errorBoundary((err) => {
+      if (isTransientDbError(err.error)) throw err.error;
+      err.ctx.log.error({ err: describeError(err.error) }, 'feature failed; the update is skipped');
+    })
+    .use(greeting, ticketStatus, topicEvents, membership, edits, managerReplies, userMessages, unhandled);
+  const handleFeatures = features.middleware();
+
   // The database failing for a while (a lost connection, a lock timeout, a
   // restart) is waited out here, inside the conversation's turn, so nothing
   // overtakes the update; a decision is one transaction, so a retry starts
-  // from a clean state. Only a shutdown gives up: the update then stays in
-  // the inbox, unhandled, for the next start.
-  bot.use(async (ctx, next) => {
+  // from a clean state. The features run afresh each time (grammY allows a
+  // middleware's `next` to be called only once). Only a shutdown gives up:
+  // the update then stays in the inbox, unhandled, for the next start.
+  bot.use(async (ctx) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await next();
+        await handleFeatures(ctx, async () => {});
         if (attempt > 1) deps.health.ok();
         return;
       } catch (error) {
@@ -84,14 +97,6 @@ export function createBot(config: Config, deps: BotDeps) {
       }
     }
   });
-
-  // Any other failure is a bug in handling this one update: logged, and the
-  // update counts as handled, so it never blocks its conversation or a restart.
-  const features = bot.errorBoundary((err) => {
-    if (isTransientDbError(err.error)) throw err.error;
-    err.ctx.log.error({ err: describeError(err.error) }, 'feature failed; the update is skipped');
-  });
-  features.use(greeting, ticketStatus, topicEvents, membership, edits, managerReplies, userMessages, unhandled);
 
   bot.catch((err) => deps.logger.error({ update_id: err.ctx.update.update_id, err: describeError(err.error) }, 'unhandled error'));
   return bot;

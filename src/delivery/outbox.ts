@@ -279,7 +279,8 @@ export class Outbox {
     } catch (error) {
       if (!isTransientDbError(error)) return this.fail(q, job, error);
       this.unrecorded.set(job.id, outcome);
-      this.logger.warn({ job_id: job.id, err: errorMessage(error) }, 'outbox: could not record a delivery; will record it again (it is not sent again)');
+      // The outage itself is logged once (health); each job only at debug level.
+      this.logger.debug({ job_id: job.id, err: errorMessage(error) }, 'outbox: could not record a delivery; will record it again (it is not sent again)');
       return this.waitForDatabase(job, error);
     }
     this.options.health?.ok();
