@@ -612,5 +612,6 @@ export function saveLogs(bots: BotProcess[], name: string): void {
   const dir = process.env.TEST_OUTAGE_LOG_DIR;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
-  for (const [i, bot] of bots.entries()) writeFileSync(`${dir}/${name}-${i}.log`, `${bot.stdout()}\n--- stderr ---\n${bot.stderr()}`);
+  const file = name.replace(/[^a-z0-9]+/gi, '-');
+  for (const [i, bot] of bots.entries()) writeFileSync(`${dir}/${file}-${i}.log`, `${bot.stdout()}\n--- stderr ---\n${bot.stderr()}`);
 }
