@@ -186,10 +186,7 @@ describe('database outage on postgresql', () => {
     // Catches split brain: an instance that goes on polling and sending after its lock's session
     // died (the lock released on the server, a standby took it), so both send; the old leader
     // crashing on its lock connection's 'error' instead of stepping down; messages lost or sent
-    // twice across the handover (see the variants above for what each adds). Users and the
-    // manager write every 100 ms throughout, so the old leader has updates in hand when it loses
-    // its lock: one whose handlers go on writing jobs after the new leader has read the outbox
-    // leaves those jobs unsent.
+    // twice across the handover (see the variants above for what each adds).
     test(`two instances, the leader's lock session ${cut}: the standby takes over only after the old leader stopped, nothing lost or doubled`, {
       timeout: 180_000,
     }, async () => {
