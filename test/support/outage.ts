@@ -112,12 +112,12 @@ export async function deliveryRowsFor(databaseUrl: string, sourceMessageId: numb
     );
     const parts = [];
     for (const r of rows.rows) {
-      const jobs = await c.query<{ id: number; kind: string; state: string; attempts: number; created: string }>(
-        'SELECT id, kind, state, attempts, (extract(epoch from "createdAt") * 1000)::bigint::text AS created FROM "OutboxJob" WHERE payload LIKE $1',
+      const jobs = await c.query<{ id: number; kind: string; state: string; attempts: number }>(
+        'SELECT id, kind, state, attempts FROM "OutboxJob" WHERE payload LIKE $1',
         [`%"messageId":${r.id}%`],
       );
       parts.push(
-        `Message #${r.id} ${r.direction} ${r.state}${r.relayed ? ' relayed' : ''}; jobs: ${jobs.rows.map((j) => `#${j.id} ${j.kind} ${j.state} (${j.attempts} attempts, created at ${j.created})`).join(', ') || 'none'}`,
+        `Message #${r.id} ${r.direction} ${r.state}${r.relayed ? ' relayed' : ''}; jobs: ${jobs.rows.map((j) => `#${j.id} ${j.kind} ${j.state} (${j.attempts} attempts)`).join(', ') || 'none'}`,
       );
     }
     return parts.join('; ') || 'no Message row';
@@ -326,19 +326,14 @@ export interface Writer {
   name: string;
   prefix: string;
   /** What was written, in order, with Date.now() of each and its message id in the chat it was written in. */
-  sent: Array<{ text: string; at: number; messageId?: number; chatId?: number }>;
+  sent: Array<{ text: string; at: number; messageId?: number }>;
   /** Writes the next numbered text. */
   write(): void;
   /** The copies that arrived on the other side, in the order they arrived. */
   delivered(): string[];
 }
 
-export function writer(
-  name: string,
-  prefix: string,
-  send: (body: string) => { message_id: number; chat: { id: number } } | undefined,
-  delivered: () => string[],
-): Writer {
+export function writer(name: string, prefix: string, send: (body: string) => { message_id: number } | undefined, delivered: () => string[]): Writer {
   const w: Writer = {
     name,
     prefix,
@@ -346,7 +341,7 @@ export function writer(
     write() {
       const body = `${prefix}${String(w.sent.length + 1).padStart(3, '0')}`;
       const m = send(body);
-      w.sent.push({ text: body, at: Date.now(), messageId: m?.message_id, chatId: m?.chat.id });
+      w.sent.push({ text: body, at: Date.now(), messageId: m?.message_id });
     },
     delivered,
   };
