@@ -58,10 +58,12 @@ for (const kind of dbKinds) {
           // In order: the first time each message appears follows the order sent.
           const firsts = copies.filter((c, i) => copies.indexOf(c) === i);
           assert.deepEqual(firsts, expected, `order for ${u.first_name}`);
-          // A message is sent twice only if a crash fell between Telegram accepting it and the row being marked done.
+          // A message is sent again only if a crash fell between Telegram accepting it and the row
+          // being marked done: at most once per crash. (Two crashes can both land in the same
+          // message's window: it is re-sent first after a restart, and the next kill can come then.)
           const counts = new Map<string, number>();
           for (const c of copies) counts.set(c, (counts.get(c) ?? 0) + 1);
-          for (const [c, n] of counts) assert.ok(n <= 2, `${c} delivered ${n} times`);
+          for (const [c, n] of counts) assert.ok(n <= 1 + crashes, `${c} delivered ${n} times after ${crashes} crashes`);
           assert.ok(copies.length - perUser <= crashes, `${copies.length - perUser} duplicates for ${u.first_name} after ${crashes} crashes`);
         }
         // A crash between Telegram creating a topic and the bot recording it leaves a topic nobody
