@@ -21,6 +21,7 @@ import { createTopicThreads } from './delivery/topic-threads.js';
 import { createStore } from './db/queries/index.js';
 import { alertGroup } from './domain/answers.js';
 import type { Desk } from './domain/desk.js';
+import { createDeskSettings } from './domain/settings.js';
 import { textsFor } from './i18n/index.js';
 import { sleep } from './lib/sleep.js';
 import type { Logger } from './logger.js';
@@ -50,7 +51,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const relayApi = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT });
   const limiter = new RateLimiter({ privateChat: config.LIMIT_PRIVATE_CHAT, group: config.LIMIT_GROUP, global: config.LIMIT_GLOBAL });
   const courier = createTelegramCourier({ api: relayApi, supportChatId: config.SUPPORT_CHAT_ID, limiter, logger });
-  const managerTexts = textsFor(config.MANAGER_LANGUAGE);
+  const settings = createDeskSettings({ managerLanguage: config.MANAGER_LANGUAGE, greetings: { ru: config.GREETING_RU, en: config.GREETING_EN } }, logger);
+  // The admins may switch the managers' language in /settings at any time.
+  const managerTexts = () => textsFor(settings.get('managerLanguage'));
   // Through the outbox like every other send; the log has it either way.
   const tellGeneral = (text: string) =>
     void alertGroup(desk, text).catch((error: unknown) => logger.error({ err: String(error) }, 'could not queue a notice to General'));
@@ -59,11 +62,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     health,
     onFailed: (job) => {
       // A notice to General that itself fails would only announce itself again.
-      if (job.queue !== GROUP_QUEUE) tellGeneral(managerTexts.internalError(job.id));
+      if (job.queue !== GROUP_QUEUE) tellGeneral(managerTexts().internalError(job.id));
     },
     heldRetryMs: config.HELD_RETRY_SECONDS * 1000,
     // It goes out once the bot may post again (or at once, if only topic management was lost).
-    onHeld: (error) => tellGeneral(managerTexts.deliveryHeld(error.description)),
+    onHeld: (error) => tellGeneral(managerTexts().deliveryHeld(error.description)),
   });
   const desk: Desk = {
     db: db.prisma,
@@ -71,11 +74,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     outbox,
     courier,
     supportChatId: config.SUPPORT_CHAT_ID,
-    managerTexts,
+    get managerTexts() {
+      return managerTexts();
+    },
+    settings,
     logger,
     now: () => new Date(),
     albumWaitMs: ALBUM_WAIT_MS,
-    greeting: (language) => (language === 'en' ? config.GREETING_EN : config.GREETING_RU) || textsFor(language).greeting,
   };
   const threads = createTopicThreads(desk);
   // The handlers send what the desk decided; they need the desk, the desk needs the outbox.
@@ -106,6 +111,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       outbox.pause();
       for (let attempt = 1; ; attempt++) {
         try {
+          await settings.load(desk.store);
           await threads.load();
           if (outboxStarted) await outbox.reload();
           else await outbox.start();

@@ -16,6 +16,8 @@ export interface DeskFlavor {
    * conversation are handled one at a time, in order, whichever side sent them.
    */
   conversationUserId: number | undefined;
+  /** Whether the sender is an admin of the support group (asked of Telegram, cached briefly). */
+  isAdmin: () => Promise<boolean>;
 }
 
 export type Context = BaseContext & DeskFlavor;

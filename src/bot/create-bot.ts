@@ -12,10 +12,13 @@ import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
 import { findConversation, oneTurnPerConversation } from './conversation.js';
+import { createAdminCheck } from './admins.js';
+import { categories } from './features/categories.js';
 import { edits } from './features/edits.js';
 import { greeting } from './features/greeting.js';
 import { managerReplies } from './features/manager-replies.js';
 import { membership } from './features/membership.js';
+import { settings } from './features/settings.js';
 import { ticketStatus } from './features/ticket-status.js';
 import { topicEvents } from './features/topic-events.js';
 import { unhandled } from './features/unhandled.js';
@@ -46,11 +49,18 @@ export function createBot(config: Config, deps: BotDeps) {
   // press then just shows no answer).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5, rethrowHttpErrors: false }));
   const desk = deps.desk;
+  const isGroupAdmin = createAdminCheck(bot.api, config.SUPPORT_CHAT_ID, deps.logger);
 
   bot.use(async (ctx, next) => {
     ctx.desk = desk;
     ctx.config = config;
     ctx.log = deps.logger.child({ update_id: ctx.update.update_id });
+    ctx.isAdmin = async () => {
+      if (!ctx.from) return false;
+      // An admin posting anonymously: the message is sent on behalf of the group itself.
+      if (ctx.msg?.sender_chat?.id === config.SUPPORT_CHAT_ID) return true;
+      return isGroupAdmin(ctx.from.id);
+    };
     await next();
   });
 
@@ -74,7 +84,7 @@ export function createBot(config: Config, deps: BotDeps) {
       if (isTransientDbError(err.error)) throw err.error;
       err.ctx.log.error({ err: describeError(err.error) }, 'feature failed; the update is skipped');
     })
-    .use(greeting, ticketStatus, topicEvents, membership, edits, managerReplies, userMessages, unhandled);
+    .use(settings, greeting, categories, ticketStatus, topicEvents, membership, edits, managerReplies, userMessages, unhandled);
   const handleFeatures = features.middleware();
 
   // The database failing for a while (a lost connection, a lock timeout, a

@@ -12,6 +12,8 @@ export interface Post {
   html?: string;
   /** Plain text, for the bot's own texts to users. */
   text?: string;
+  /** Formatting of `text` (an admin's greeting, kept as they typed it). */
+  entities?: MessageEntity[];
   keyboard?: InlineKeyboardMarkup;
   /** A message in the same chat to reply to (ignored if it is gone). */
   replyTo?: number;

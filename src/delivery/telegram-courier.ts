@@ -74,7 +74,7 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger }: C
   }
 
   const format = (post: Post) => ({
-    ...(post.html !== undefined ? { parse_mode: 'HTML' as const } : {}),
+    ...(post.html !== undefined ? { parse_mode: 'HTML' as const } : post.entities ? { entities: post.entities } : {}),
     link_preview_options: { is_disabled: true },
     ...(post.keyboard ? { reply_markup: post.keyboard } : {}),
   });

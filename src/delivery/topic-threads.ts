@@ -6,6 +6,7 @@
 import { write } from '../db/client.js';
 import { createStore } from '../db/queries/index.js';
 import type { Desk } from '../domain/desk.js';
+import { categoryTag } from '../domain/categories.js';
 import { topicName } from '../domain/people.js';
 import { DeliveryError } from './courier.js';
 import { cardMessage } from './jobs/card-message.js';
@@ -52,7 +53,11 @@ export function createTopicThreads(desk: Desk): TopicThreads {
     }
     const ticket = await store.latestTicket(userId);
     const u = await store.user(userId);
-    const name = topicName(ticket?.status ?? 'WAITING', { first_name: u?.firstName ?? '?', last_name: u?.lastName, username: u?.username });
+    const name = topicName(
+      ticket?.status ?? 'WAITING',
+      { first_name: u?.firstName ?? '?', last_name: u?.lastName, username: u?.username },
+      categoryTag(desk, ticket?.categoryId),
+    );
     creating++;
     let threadId: number;
     try {

@@ -5,7 +5,9 @@
 import type { Texts } from '../i18n/index.js';
 import { escapeHtml } from '../lib/html.js';
 import { displayName, fullName } from './people.js';
+import { categoryTag } from './categories.js';
 import type { Desk } from './desk.js';
+import { formatStamp } from './working-hours.js';
 import type { TicketStatus } from './status.js';
 
 export interface CardUser {
@@ -28,6 +30,10 @@ export interface CardInput {
   user: CardUser;
   earlierTickets: number;
   lastChange: CardChange | null;
+  /** "🧾 Billing", if the ticket has a category. */
+  category: string | null;
+  /** The group's time zone: times are shown in it, named, so every manager reads the same time whatever the server's zone. */
+  timeZone: string;
   topicLost?: boolean;
 }
 
@@ -40,23 +46,19 @@ export function renderCard(t: Texts, c: CardInput): string {
     `🎫 <b>${t.card.ticket(c.ticketId)}</b> · ${t.card.earlierTickets(c.earlierTickets)}`,
     `${t.card.status}: <b>${t.statusName[c.status]}</b>`,
   ];
+  if (c.category) lines.push(`${t.card.category}: ${escapeHtml(c.category)}`);
   if (c.lastChange?.actor) {
     const who = escapeHtml(
       displayName({ first_name: c.lastChange.actor.firstName, last_name: c.lastChange.actor.lastName, username: c.lastChange.actor.username }),
     );
-    lines.push(`<i>${t.card.changedBy(t.statusName[c.lastChange.to], who, formatTime(c.lastChange.at))}</i>`);
+    lines.push(`<i>${t.card.changedBy(t.statusName[c.lastChange.to], who, `${formatStamp(c.lastChange.at, c.timeZone)} ${c.timeZone}`)}</i>`);
   }
   if (c.topicLost) lines.push('', t.card.topicLost);
   return lines.join('\n');
 }
 
-/** UTC, so every manager reads the same time whatever the server's zone. */
-function formatTime(at: Date): string {
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** Reads what the card of a ticket shows now. */
-export async function cardInput(desk: Pick<Desk, 'store'>, ticketId: number, opts: { topicLost?: boolean } = {}): Promise<CardInput> {
+export async function cardInput(desk: Pick<Desk, 'store' | 'settings'>, ticketId: number, opts: { topicLost?: boolean } = {}): Promise<CardInput> {
   const ticket = await desk.store.ticket(ticketId);
   if (!ticket) throw new Error(`ticket ${ticketId} vanished`);
   const [earlier, last] = await Promise.all([desk.store.countTicketsBefore(Number(ticket.userId), ticketId), desk.store.lastStatusChange(ticketId)]);
@@ -66,6 +68,8 @@ export async function cardInput(desk: Pick<Desk, 'store'>, ticketId: number, opt
     user: ticket.user,
     earlierTickets: earlier,
     lastChange: last ? { to: last.to, actor: last.actor, at: last.at } : null,
+    category: categoryTag(desk, ticket.categoryId) ?? null,
+    timeZone: desk.settings.get('timeZone'),
     ...(opts.topicLost ? { topicLost: true } : {}),
   };
 }

@@ -6,7 +6,8 @@
 import { write, type Db } from '../db/client.js';
 import type { Courier } from '../delivery/courier.js';
 import type { NewJob, Outbox } from '../delivery/outbox.js';
-import type { Language, Texts } from '../i18n/index.js';
+import type { Texts } from '../i18n/index.js';
+import type { DeskSettings } from './settings.js';
 import type { Logger } from '../logger.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { createStore, type Store } from '../db/queries/index.js';
@@ -18,14 +19,14 @@ export interface Desk {
   outbox: Outbox;
   courier: Courier;
   supportChatId: number;
-  /** Texts for the support supergroup (cards, notices to managers). */
-  managerTexts: Texts;
+  /** Texts for the support supergroup (cards, notices to managers), in the language the admins chose. */
+  readonly managerTexts: Texts;
+  /** What the admins set from Telegram (/settings). */
+  settings: DeskSettings;
   logger: Logger;
   now: () => Date;
   /** How long the first item of an album waits for the others before it is sent. */
   albumWaitMs: number;
-  /** The /start greeting in a language (the admin's own text, or the built-in one). */
-  greeting: (language: Language) => string;
 }
 
 /** The send queues: everything into one user's topic, and everything to one user, each in order. */

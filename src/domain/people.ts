@@ -21,13 +21,17 @@ export function displayName(p: { first_name: string; last_name?: string | undefi
 }
 
 /**
- * "❗️ Anna Smith @anna", with whitespace collapsed (Telegram does that too, so
- * the stored name matches what Telegram shows) and cut to 128 characters
- * without splitting a surrogate pair.
+ * "❗️ Anna Smith @anna", or with the ticket's category as a tag after the
+ * status, "❗️ [🧾 Billing] Anna Smith @anna". Whitespace is collapsed
+ * (Telegram does that too, so the stored name matches what Telegram shows)
+ * and the whole is cut to 128 characters without splitting a surrogate pair;
+ * the user's name is what gets shortened, never the status or the tag.
  */
-export function topicName(status: TicketStatus, p: Parameters<typeof displayName>[0]): string {
-  const name = `${statusEmoji[status]} ${displayName(p)}`.replace(/\s+/g, ' ').trim();
-  return Array.from(name).length <= TOPIC_NAME_LIMIT && name.length <= TOPIC_NAME_LIMIT ? name : cutToUtf16(name, TOPIC_NAME_LIMIT);
+export function topicName(status: TicketStatus, p: Parameters<typeof displayName>[0], tag?: string): string {
+  const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
+  const prefix = `${statusEmoji[status]} ${tag ? `[${cutToUtf16(clean(tag), 40)}] ` : ''}`;
+  const name = clean(prefix + displayName(p));
+  return name.length <= TOPIC_NAME_LIMIT ? name : cutToUtf16(name, TOPIC_NAME_LIMIT);
 }
 
 function cutToUtf16(text: string, limit: number): string {

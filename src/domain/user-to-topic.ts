@@ -2,7 +2,10 @@
 // user, the message and the ticket, and queue what must be sent (topic
 // creation, card, the copy, the ❗️ name) in the topic's outbox queue, all
 // in one transaction. delivery/jobs/copy-to-topic.ts sends it.
-import { decide, topicQueue, type Desk } from './desk.js';
+import { categorizeNewTicket, categoryTag } from './categories.js';
+import { decide, topicQueue, userQueue, type Desk } from './desk.js';
+import { isOpen } from './working-hours.js';
+import { offHoursNotice } from '../delivery/jobs/off-hours-notice.js';
 import { copyToTopic } from '../delivery/jobs/copy-to-topic.js';
 import { noticeToTopic } from '../delivery/jobs/notice.js';
 import { openTopic } from '../delivery/jobs/open-topic.js';
@@ -57,8 +60,17 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
       if (!statusChanged) ticket = await store.latestTicket(userId);
     }
     const newTicket = !ticket || ticket.status === 'RESOLVED';
+    let categoryId = ticket?.categoryId ?? null;
     if (!ticket || ticket.status === 'RESOLVED') {
       ticket = await store.openTicket(userId, topic.id, now);
+      // Off hours: the user learns when the team is back, once per ticket (its first message).
+      if (!isOpen(desk.settings.hours(), now)) send(offHoursNotice.make(userQueue(userId), { userId }));
+      categoryId = await categorizeNewTicket(desk, store, send, {
+        ticketId: ticket.id,
+        userId,
+        chosenCategoryId: user.chosenCategoryId,
+        languageCode: user.languageCode,
+      });
       send(postCard.make(queue, { ticketId: ticket.id }));
     } else if (statusChanged) {
       send(refreshCard.make(queue, { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
@@ -67,7 +79,8 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     // status changed (a rename already queued may carry the old one) or the
     // user renamed themselves; the job reads the state when it runs, so a
     // burst costs one rename.
-    if (!newTopic && (statusChanged || newTicket || (topic.threadId !== null && topicName('WAITING', msg.from) !== topic.name))) {
+    const expectedName = topicName('WAITING', msg.from, categoryTag(desk, categoryId));
+    if (!newTopic && (statusChanged || newTicket || (topic.threadId !== null && expectedName !== topic.name))) {
       send(syncTopicName.make(queue, { userId }, { coalesceKey: `name:${userId}` }));
     }
     // A user who writes has evidently unblocked the bot.

@@ -14,6 +14,15 @@ export interface Texts {
   unsupportedContent: string;
   tooLong: string;
   supportUnavailable: string;
+  /** Asked after the first message of a new ticket when the admins defined categories. */
+  chooseCategory: string;
+  /** The question, once answered. */
+  categoryChosen: (label: string) => string;
+  /** A category button that no longer applies (archived, or about a closed ticket). */
+  categoryOutdated: string;
+  /** Outside working hours: when the team is back, in the group's time zone. */
+  offHours: (when: string, timeZone: string) => string;
+  offHoursUnknown: string;
   // --- to managers, in the support supergroup ---
   card: {
     ticket: (number: number) => string;
@@ -22,7 +31,15 @@ export interface Texts {
     status: string;
     changedBy: (status: string, who: string, at: string) => string;
     topicLost: string;
+    category: string;
   };
+  categoryButton: string;
+  chooseTicketCategory: (ticketId: number) => string;
+  /** HTML: the label is escaped by the caller. */
+  categoryByUser: (label: string) => string;
+  categoryByManager: (label: string, who: string) => string;
+  categorySet: (label: string) => string;
+  settings: SettingsTexts;
   statusName: Record<TicketStatus, string>;
   button: Record<TicketStatus, string>;
   statusChanged: (status: string) => string;
@@ -43,4 +60,94 @@ export interface Texts {
   /** Before the new version of a message Telegram could not edit in place. */
   editedMarker: string;
   tooLongForUser: string;
+}
+
+/** The /settings panel and its dialogs, for the group's admins. Labels are plain; screens are HTML with user input escaped by the caller. */
+export interface SettingsTexts {
+  title: string;
+  onlyAdmins: string;
+  notInUserTopic: string;
+  languageName: Record<'ru' | 'en', string>;
+  /** Monday first. */
+  weekdays: readonly string[];
+  button: {
+    greetings: string;
+    categories: string;
+    hours: string;
+    timeZone: (tz: string) => string;
+    language: (name: string) => string;
+    close: string;
+    back: string;
+    save: string;
+    cancel: string;
+    editGreeting: (language: string) => string;
+    resetGreeting: (language: string) => string;
+    add: string;
+    wait: (minutes: number) => string;
+    holidays: string;
+    rename: string;
+    describe: string;
+    prompt: string;
+    up: string;
+    down: string;
+    archive: string;
+    restore: string;
+    makeDefault: string;
+    unsetDefault: string;
+  };
+  summary: {
+    greeting: (language: string, own: boolean) => string;
+    categories: (count: number) => string;
+    hours: (kept: boolean) => string;
+    language: (name: string) => string;
+    timeZone: (tz: string) => string;
+    recent: string;
+    noChanges: string;
+  };
+  greetings: { title: string; builtIn: string; current: (language: string) => string };
+  categories: { title: string; empty: string; archived: string; isDefault: string; defaultNote: (minutes: number) => string; noDefault: string };
+  category: { description: string; prompt: string; none: string; archived: string };
+  hours: { title: string; notKept: string; holidays: string; noHolidays: string; timeZone: (tz: string) => string };
+  ask: {
+    greeting: (language: string) => string;
+    categoryNew: string;
+    categoryName: string;
+    categoryDescription: string;
+    categoryPrompt: string;
+    timeZone: string;
+    dayHours: (day: string) => string;
+    holidays: string;
+    footer: string;
+  };
+  preview: (language: string) => string;
+  invalid: {
+    textOnly: string;
+    tooLong: (max: number) => string;
+    timeZone: string;
+    hours: string;
+    holidays: string;
+  };
+  saved: string;
+  cancelled: string;
+  nothingToCancel: string;
+  nothingToSave: string;
+  closed: string;
+  /** For the change log (stored as written). */
+  changed: {
+    greeting: (language: string) => string;
+    greetingReset: (language: string) => string;
+    language: (name: string) => string;
+    timeZone: (tz: string) => string;
+    dayHours: (day: string, hours: string) => string;
+    holidays: (dates: string) => string;
+    categoryAdded: (label: string) => string;
+    categoryRenamed: (before: string, after: string) => string;
+    categoryDescription: (label: string) => string;
+    categoryPrompt: (label: string) => string;
+    categoryArchived: (label: string) => string;
+    categoryRestored: (label: string) => string;
+    categoryMoved: (label: string) => string;
+    defaultCategory: (label: string | null) => string;
+    categoryWait: (minutes: number) => string;
+  };
 }

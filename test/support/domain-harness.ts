@@ -18,6 +18,7 @@ import { migrateDatabase } from '../../src/db/migrate.js';
 import { createStore } from '../../src/db/queries/index.js';
 import type { Courier } from '../../src/delivery/courier.js';
 import { Outbox, type Job, type OutboxOptions } from '../../src/delivery/outbox.js';
+import { createDeskSettings } from '../../src/domain/settings.js';
 import type { Desk } from '../../src/domain/desk.js';
 import type { Person } from '../../src/domain/people.js';
 import type { IncomingUserMessage } from '../../src/domain/user-to-topic.js';
@@ -114,7 +115,7 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
     logger,
     now: () => new Date(now.getTime()),
     albumWaitMs: 0,
-    greeting: () => 'hi',
+    settings: createDeskSettings({ managerLanguage: 'en', greetings: {} }, logger),
   };
 
   return {

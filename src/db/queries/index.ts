@@ -4,6 +4,7 @@
 import type { Queryable } from '../client.js';
 import { messageQueries } from './messages.js';
 import { peopleQueries } from './people.js';
+import { settingsQueries } from './settings.js';
 import { ticketQueries } from './tickets.js';
 import { topicQueries } from './topics.js';
 
@@ -11,5 +12,5 @@ export type { NewMessage } from './messages.js';
 export type Store = ReturnType<typeof createStore>;
 
 export function createStore(db: Queryable) {
-  return { ...peopleQueries(db), ...topicQueries(db), ...ticketQueries(db), ...messageQueries(db) };
+  return { ...peopleQueries(db), ...topicQueries(db), ...ticketQueries(db), ...messageQueries(db), ...settingsQueries(db) };
 }

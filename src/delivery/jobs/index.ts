@@ -1,14 +1,20 @@
 // Every kind of outbox job, registered by name. Adding a kind is adding its
 // module beside this file and one line here.
 import type { JobHandler } from '../outbox.js';
+import { askCategory } from './ask-category.js';
 import { checkOrphanTopic } from './check-orphan-topic.js';
 import { copyToTopic } from './copy-to-topic.js';
 import { copyToUser } from './copy-to-user.js';
+import { defaultCategory } from './default-category.js';
 import { editCopy } from './edit-copy.js';
+import { editMessage } from './edit-message.js';
+import { greet } from './greet.js';
 import type { JobDeps, JobKind } from './job.js';
 import { notice } from './notice.js';
+import { offHoursNotice } from './off-hours-notice.js';
 import { openTopic } from './open-topic.js';
 import { postCard } from './post-card.js';
+import { postPrompt } from './post-prompt.js';
 import { refreshCard } from './refresh-card.js';
 import { reopenTopic } from './reopen-topic.js';
 import { syncTopicName } from './sync-topic-name.js';
@@ -24,6 +30,12 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
   editCopy,
   notice,
   checkOrphanTopic,
+  greet,
+  askCategory,
+  defaultCategory,
+  editMessage,
+  postPrompt,
+  offHoursNotice,
 ];
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {

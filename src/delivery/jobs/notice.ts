@@ -3,6 +3,7 @@
 // (General or another thread). Going through the outbox, they count against
 // Telegram's limits like every other send, and a 429 waits in the queue, not
 // inside a conversation's turn.
+import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types';
 import { z } from 'zod';
 import { topicQueue, userQueue } from '../../domain/desk.js';
 import { DeliveryError, type Post } from '../courier.js';
@@ -12,7 +13,22 @@ import { defineJob, idSchema } from './job.js';
 /** General notices and answers outside users' topics share one queue, in order. */
 export const GROUP_QUEUE = 'group';
 
-const content = { html: z.string().optional(), text: z.string().optional(), replyTo: z.number().int().positive().optional() };
+const keyboardShape = z.object({ inline_keyboard: z.array(z.array(z.looseObject({ text: z.string() }))) });
+const entitiesShape = z.array(z.looseObject({ type: z.string(), offset: z.number().int(), length: z.number().int() }));
+
+/** Inline buttons as the Bot API takes them: checked for shape, typed as grammY's. */
+export const keyboardSchema = z.custom<InlineKeyboardMarkup>((v) => keyboardShape.safeParse(v).success, 'not an inline keyboard');
+
+/** Telegram's formatting of an admin's text, kept as they typed it. */
+export const entitiesSchema = z.custom<MessageEntity[]>((v) => entitiesShape.safeParse(v).success, 'not message entities');
+
+const content = {
+  html: z.string().optional(),
+  text: z.string().optional(),
+  entities: entitiesSchema.optional(),
+  keyboard: keyboardSchema.optional(),
+  replyTo: z.number().int().positive().optional(),
+};
 
 const payload = z.discriminatedUnion('to', [
   z.object({ to: z.literal('topic'), userId: idSchema, ...content }),
@@ -24,6 +40,8 @@ export const notice = defineJob('notice', payload, async (n, { desk, topics }) =
   const post: Post = {
     ...(n.html !== undefined ? { html: n.html } : {}),
     ...(n.text !== undefined ? { text: n.text } : {}),
+    ...(n.entities ? { entities: n.entities } : {}),
+    ...(n.keyboard ? { keyboard: n.keyboard } : {}),
     ...(n.replyTo ? { replyTo: n.replyTo } : {}),
   };
   try {
@@ -45,16 +63,27 @@ export function noticeToTopic(userId: number, html: string, replyTo?: number): N
   return notice.make(topicQueue(userId), { to: 'topic', userId, html, ...(replyTo ? { replyTo } : {}) });
 }
 
-/** A notice to the user in their private chat (plain text). */
-export function noticeToUser(userId: number, text: string): NewJob {
-  return notice.make(userQueue(userId), { to: 'user', userId, text });
+/** A notice to the user in their private chat (plain text, or an admin's text with its formatting; buttons if given). */
+export function noticeToUser(
+  userId: number,
+  text: string,
+  opts: { entities?: MessageEntity[] | undefined; keyboard?: InlineKeyboardMarkup | undefined } = {},
+): NewJob {
+  return notice.make(userQueue(userId), {
+    to: 'user',
+    userId,
+    text,
+    ...(opts.entities?.length ? { entities: opts.entities } : {}),
+    ...(opts.keyboard ? { keyboard: opts.keyboard } : {}),
+  });
 }
 
 /** A message to the supergroup outside users' topics: General, or another thread (HTML). */
-export function noticeToGroup(html: string, opts: { threadId?: number | undefined; replyTo?: number } = {}): NewJob {
+export function noticeToGroup(html: string, opts: { threadId?: number | undefined; replyTo?: number; keyboard?: InlineKeyboardMarkup } = {}): NewJob {
   return notice.make(GROUP_QUEUE, {
     to: 'group',
     html,
+    ...(opts.keyboard ? { keyboard: opts.keyboard } : {}),
     ...(opts.threadId !== undefined ? { threadId: opts.threadId } : {}),
     ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),
   });

@@ -2,6 +2,7 @@
 // the user's current name. Reads the state when it runs, so a burst of
 // changes costs one rename.
 import { z } from 'zod';
+import { categoryTag } from '../../domain/categories.js';
 import { topicName } from '../../domain/people.js';
 import { defineJob, idSchema } from './job.js';
 
@@ -9,7 +10,7 @@ export const syncTopicName = defineJob('syncTopicName', z.object({ userId: idSch
   const { store } = desk;
   const [topic, ticket, u] = await Promise.all([store.topicOfUser(userId), store.latestTicket(userId), store.user(userId)]);
   if (!topic || !ticket || !u || topic.threadId === null) return;
-  const name = topicName(ticket.status, { first_name: u.firstName, last_name: u.lastName, username: u.username });
+  const name = topicName(ticket.status, { first_name: u.firstName, last_name: u.lastName, username: u.username }, categoryTag(desk, ticket.categoryId));
   // Telegram answers TOPIC_NOT_MODIFIED to a rename that changes nothing, and every edit counts against the group's limit.
   if (name === topic.name) return;
   await topics.intoTopic(userId, (threadId) => desk.courier.renameTopic(threadId, name));

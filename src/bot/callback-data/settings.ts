@@ -1,0 +1,48 @@
+// The /settings panel's buttons: an action and its argument (a language, a
+// category, a weekday, minutes; 0 when none). Every press is checked for
+// admin rights before the action runs, whatever the data says.
+import { z } from 'zod';
+import { createCallbackCodec } from './codec.js';
+
+export const settingsActions = [
+  'home',
+  'greetings',
+  'greetingEdit',
+  'greetingReset',
+  'language',
+  'timeZone',
+  'hours',
+  'day',
+  'holidays',
+  'categories',
+  'categoryNew',
+  'category',
+  'categoryName',
+  'categoryDescription',
+  'categoryPrompt',
+  'categoryUp',
+  'categoryDown',
+  'categoryArchive',
+  'categoryRestore',
+  'categoryDefault',
+  'categoryWait',
+  'save',
+  'cancel',
+  'close',
+] as const;
+
+export type SettingsAction = (typeof settingsActions)[number];
+
+export const settingsData = createCallbackCodec(
+  'cfg',
+  z.object({
+    action: z.enum(settingsActions),
+    arg: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+  }),
+);
+
+export const settingsButton = (text: string, action: SettingsAction, arg = 0) => ({ text, callback_data: settingsData.pack({ action, arg }) });

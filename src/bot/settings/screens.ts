@@ -1,0 +1,165 @@
+// The /settings panel's screens: the text (HTML; whatever admins typed is
+// escaped) and the buttons of each, drawn from the settings as they are now.
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
+import { categoryLabel } from '../../domain/categories.js';
+import type { Desk } from '../../domain/desk.js';
+import { formatDayHours, formatStamp, keepsHours } from '../../domain/working-hours.js';
+import type { Language } from '../../i18n/index.js';
+import { escapeHtml } from '../../lib/html.js';
+import { settingsButton as button } from '../callback-data/settings.js';
+
+/** The languages greetings are kept in, by their index in callback data. */
+export const GREETING_LANGUAGES: readonly Language[] = ['ru', 'en'];
+
+export interface Screen {
+  html: string;
+  keyboard: InlineKeyboardMarkup;
+}
+
+export interface ChangeLine {
+  summary: string;
+  actorName: string;
+  at: Date;
+}
+
+const kb = (...rows: InlineKeyboardButton[][]): InlineKeyboardMarkup => ({ inline_keyboard: rows.filter((r) => r.length > 0) });
+
+export function homeScreen(desk: Desk, changes: ChangeLine[]): Screen {
+  const t = desk.managerTexts.settings;
+  const s = desk.settings;
+  const tz = s.get('timeZone');
+  const language = s.get('managerLanguage');
+  const other: Language = language === 'ru' ? 'en' : 'ru';
+  const lines = [
+    t.title,
+    '',
+    ...GREETING_LANGUAGES.map((l) => escapeHtml(t.summary.greeting(t.languageName[l], s.greeting(l) !== undefined))),
+    escapeHtml(t.summary.categories(s.activeCategories().length)),
+    escapeHtml(t.summary.hours(keepsHours(s.hours()))),
+    escapeHtml(t.summary.language(t.languageName[language])),
+    escapeHtml(t.summary.timeZone(tz)),
+    '',
+    t.summary.recent,
+    ...(changes.length
+      ? changes.map((c) => `• ${formatStamp(c.at, tz)} · ${escapeHtml(c.actorName)}: ${escapeHtml(c.summary)}`)
+      : [escapeHtml(t.summary.noChanges)]),
+  ];
+  return {
+    html: lines.join('\n'),
+    keyboard: kb(
+      [button(t.button.greetings, 'greetings'), button(t.button.categories, 'categories')],
+      [button(t.button.hours, 'hours'), button(t.button.timeZone(tz), 'timeZone')],
+      // Pressing it switches to the other language: the label says what it is now.
+      [button(t.button.language(t.languageName[language]), 'language', GREETING_LANGUAGES.indexOf(other))],
+      [button(t.button.close, 'close')],
+    ),
+  };
+}
+
+export function greetingsScreen(desk: Desk): Screen {
+  const t = desk.managerTexts.settings;
+  const parts = [t.greetings.title];
+  for (const l of GREETING_LANGUAGES) {
+    const own = desk.settings.greeting(l);
+    parts.push('', t.greetings.current(t.languageName[l]), own ? escapeHtml(own.text) : t.greetings.builtIn);
+  }
+  return {
+    html: parts.join('\n'),
+    keyboard: kb(
+      GREETING_LANGUAGES.map((l, i) => button(t.button.editGreeting(t.languageName[l]), 'greetingEdit', i)),
+      ...GREETING_LANGUAGES.map((l, i) =>
+        desk.settings.isSet(`greeting.${l}`) ? [button(t.button.resetGreeting(t.languageName[l]), 'greetingReset', i)] : [],
+      ),
+      [button(t.button.back, 'home')],
+    ),
+  };
+}
+
+export function categoriesScreen(desk: Desk): Screen {
+  const t = desk.managerTexts.settings;
+  const all = desk.settings.allCategories();
+  const fallback = desk.settings.get('defaultCategoryId');
+  const wait = desk.settings.get('categoryWaitMinutes');
+  const lines = [t.categories.title, ''];
+  if (all.length === 0) lines.push(escapeHtml(t.categories.empty));
+  for (const c of all) {
+    lines.push(
+      `${c.position}. ${escapeHtml(categoryLabel(c))}${c.id === fallback ? ` ${t.categories.isDefault}` : ''}${c.archived ? ` <i>${escapeHtml(t.categories.archived)}</i>` : ''}`,
+    );
+  }
+  if (all.length) lines.push('', escapeHtml(fallback ? t.categories.defaultNote(wait) : t.categories.noDefault));
+  return {
+    html: lines.join('\n'),
+    keyboard: kb(
+      ...all.map((c) => [button(`${categoryLabel(c)}${c.archived ? ' 🗄' : ''}`, 'category', c.id)]),
+      [button(t.button.add, 'categoryNew')],
+      fallback ? [button(t.button.wait(wait), 'categoryWait', nextWait(wait))] : [],
+      [button(t.button.back, 'home')],
+    ),
+  };
+}
+
+/** The wait button steps through a few sensible values. */
+export const WAIT_CHOICES = [2, 5, 15, 60];
+function nextWait(current: number): number {
+  return WAIT_CHOICES.find((m) => m > current) ?? WAIT_CHOICES[0]!;
+}
+
+export function categoryScreen(desk: Desk, id: number): Screen | undefined {
+  const t = desk.managerTexts.settings;
+  const c = desk.settings.category(id);
+  if (!c) return undefined;
+  const isDefault = desk.settings.get('defaultCategoryId') === c.id;
+  const lines = [
+    `<b>${escapeHtml(categoryLabel(c))}</b>${isDefault ? ` ${t.categories.isDefault}` : ''}`,
+    `${escapeHtml(t.category.description)}: ${escapeHtml(c.description ?? t.category.none)}`,
+    `${escapeHtml(t.category.prompt)}: ${escapeHtml(c.prompt ?? t.category.none)}`,
+    ...(c.archived ? ['', escapeHtml(t.category.archived)] : []),
+  ];
+  return {
+    html: lines.join('\n'),
+    keyboard: kb(
+      [button(t.button.rename, 'categoryName', c.id), button(t.button.describe, 'categoryDescription', c.id)],
+      [button(t.button.prompt, 'categoryPrompt', c.id)],
+      [button(t.button.up, 'categoryUp', c.id), button(t.button.down, 'categoryDown', c.id)],
+      [
+        c.archived ? button(t.button.restore, 'categoryRestore', c.id) : button(t.button.archive, 'categoryArchive', c.id),
+        isDefault ? button(t.button.unsetDefault, 'categoryDefault', 0) : button(t.button.makeDefault, 'categoryDefault', c.id),
+      ],
+      [button(t.button.back, 'categories')],
+    ),
+  };
+}
+
+export function hoursScreen(desk: Desk): Screen {
+  const t = desk.managerTexts.settings;
+  const h = desk.settings.hours();
+  const lines = [t.hours.title, escapeHtml(t.hours.timeZone(h.timeZone)), ''];
+  if (!keepsHours(h)) lines.push(escapeHtml(t.hours.notKept), '');
+  t.weekdays.forEach((day, i) => {
+    lines.push(`${escapeHtml(day)}: ${formatDayHours(h.days[i] ?? null)}`);
+  });
+  lines.push('', `${escapeHtml(t.hours.holidays)}: ${h.holidays.length ? h.holidays.join(', ') : escapeHtml(t.hours.noHolidays)}`);
+  const dayButtons = t.weekdays.map((day, i) => button(`${day} ${formatDayHours(h.days[i] ?? null)}`, 'day', i));
+  return {
+    html: lines.join('\n'),
+    keyboard: kb(
+      dayButtons.slice(0, 2),
+      dayButtons.slice(2, 4),
+      dayButtons.slice(4, 6),
+      dayButtons.slice(6),
+      [button(t.button.holidays, 'holidays'), button(t.button.timeZone(h.timeZone), 'timeZone')],
+      [button(t.button.back, 'home')],
+    ),
+  };
+}
+
+/** Under a prompt or a preview: stop the dialog. */
+export function cancelKeyboard(desk: Desk): InlineKeyboardMarkup {
+  return kb([button(desk.managerTexts.settings.button.cancel, 'cancel')]);
+}
+
+export function previewKeyboard(desk: Desk): InlineKeyboardMarkup {
+  const t = desk.managerTexts.settings;
+  return kb([button(t.button.save, 'save'), button(t.button.cancel, 'cancel')]);
+}
