@@ -81,6 +81,8 @@ export function userPicksCategory(
       return { outcome: 'refused' } as const;
     }
     if (ticketId === undefined) {
+      // A user who only pressed /start has no row yet: the choice is the first thing we keep about them.
+      await store.touchUser(p.user, desk.now(), false);
       await store.setChosenCategory(userId, category.id);
     } else {
       if (latest?.categoryId === category.id) return { outcome: 'unchanged', category } as const;
