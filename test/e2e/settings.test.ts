@@ -67,7 +67,7 @@ for (const kind of dbKinds) {
 
     // Bug: an admin check missing on any action (a member changes settings by
     // pressing, or by sending data the panel never showed).
-    test("a member who is not an admin can neither open /settings nor press any of its buttons; forged data changes nothing", async () => {
+    test('a member who is not an admin can neither open /settings nor press any of its buttons; forged data changes nothing', async () => {
       const member = d.tg.createUser({ first_name: 'Pete', username: 'pete', language_code: 'en' });
       d.tg.addMember(d.group.id, member, 'member');
       const asked = d.tg.managerSends(d.group.id, member, command('/settings'));
