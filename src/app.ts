@@ -5,6 +5,7 @@ import type { RunnerHandle } from '@grammyjs/runner';
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { Config } from './config.js';
 import { createBot } from './bot/create-bot.js';
+import { groupProblem, groupProblemText } from './bot/group-check.js';
 import { createDurableRunner } from './bot/durable-updates.js';
 import { createDb, type Database } from './db/client.js';
 import { isTransientDbError } from './db/errors.js';
@@ -150,6 +151,25 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     logger.info({ bot: bot.botInfo.username, support_chat_id: config.SUPPORT_CHAT_ID }, 'polling for updates');
   }
 
+  /**
+   * A category's own group the bot cannot work in (removed, demoted) does not
+   * stop the desk: the admins hear of it in General, and what goes there
+   * waits in the outbox until the rights are back.
+   */
+  async function checkCategoryGroups(botId: number): Promise<void> {
+    for (const chatId of settings.categoryGroups()) {
+      const problem = await groupProblem(relayApi, chatId, botId).catch((error: unknown) => ({ kind: 'unreachable' as const, description: String(error) }));
+      if (!problem) continue;
+      const names = settings
+        .allCategories()
+        .filter((c) => c.chatId === chatId)
+        .map((c) => `${c.emoji} ${c.name}`)
+        .join(', ');
+      logger.warn({ chat_id: chatId, problem: problem.kind }, "a category's group is not usable");
+      tellGeneral(managerTexts().categoryGroupProblem(names, chatId, groupProblemText(managerTexts(), problem)));
+    }
+  }
+
   /** The lease lapsed: another instance may take over now, so this one neither polls nor sends. */
   const stopServing = async () => {
     // At once, not in turn: a serve() in progress sees the lapsed lease before it starts anything.
@@ -176,6 +196,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await checkSupportChat(relayApi, config.SUPPORT_CHAT_ID, bot.botInfo.id);
       startedUp = true;
       await serve();
+      await checkCategoryGroups(bot.botInfo.id);
     },
     stop() {
       stopping ??= (async () => {
@@ -212,21 +233,14 @@ async function reachTelegram(api: Api, apiRoot: string) {
 
 /** The supergroup must be a forum, and the bot an admin who may manage topics. */
 async function checkSupportChat(api: Api, chatId: number, botId: number): Promise<void> {
-  let chat: Awaited<ReturnType<Api['getChat']>>;
-  try {
-    chat = await api.getChat(chatId);
-  } catch (error) {
-    if (error instanceof GrammyError) {
-      throw new StartupError(`SUPPORT_CHAT_ID ${chatId}: Telegram says "${error.description}". Add the bot to the supergroup and check the id.`);
-    }
-    throw error;
+  const problem = await groupProblem(api, chatId, botId);
+  if (problem?.kind === 'unreachable') {
+    throw new StartupError(`SUPPORT_CHAT_ID ${chatId}: Telegram says "${problem.description}". Add the bot to the supergroup and check the id.`);
   }
-  if (chat.type !== 'supergroup' || !chat.is_forum) {
+  if (problem?.kind === 'not-forum') {
     throw new StartupError(`SUPPORT_CHAT_ID ${chatId} is not a forum supergroup: turn on Topics in the group's settings.`);
   }
-  const me = await api.getChatMember(chatId, botId);
-  const canManage = me.status === 'creator' || (me.status === 'administrator' && me.can_manage_topics === true);
-  if (!canManage) {
+  if (problem?.kind === 'no-rights') {
     throw new StartupError(`The bot is not an administrator with the "Manage topics" right in SUPPORT_CHAT_ID ${chatId}: promote it in the group's settings.`);
   }
 }

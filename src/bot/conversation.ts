@@ -21,9 +21,10 @@ export function findConversation(threads: Pick<TopicThreads, 'userOfThread'>): M
   return (ctx, next) => {
     const chat = ctx.chat;
     if (chat?.type === 'private') ctx.conversationUserId = chat.id;
-    else if (chat?.id === ctx.config.SUPPORT_CHAT_ID) {
+    else if (chat) {
+      // Only support groups pass the chat gate: a thread there may be a user's topic.
       const thread = threadOf(ctx);
-      ctx.conversationUserId = thread === undefined ? undefined : threads.userOfThread(thread);
+      ctx.conversationUserId = thread === undefined ? undefined : threads.userOfThread(chat.id, thread);
     }
     return next();
   };

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { isTransientDbError } from '../db/errors.js';
 import type { DbHealth } from '../db/health.js';
 import type { TopicThreads } from '../delivery/topic-threads.js';
-import type { Desk } from '../domain/desk.js';
+import { isSupportGroup, type Desk } from '../domain/desk.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
@@ -64,10 +64,11 @@ export function createBot(config: Config, deps: BotDeps) {
     await next();
   });
 
-  // Only the users' private chats and the configured supergroup are served.
+  // Only the users' private chats and the support supergroups (the configured
+  // one, and those the admins gave categories) are served.
   bot.drop((ctx) => {
     const chat = ctx.chat;
-    return !chat || (chat.type !== 'private' && chat.id !== config.SUPPORT_CHAT_ID);
+    return !chat || (chat.type !== 'private' && !isSupportGroup(desk, chat.id));
   });
 
   // Updates of one conversation (a user's chat and their topic) are handled

@@ -4,8 +4,15 @@
 // never sees grammY.
 import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types';
 
-/** A place a message can go: a topic (or General) of the support chat, or a user's private chat. */
-export type Place = { chat: 'support'; threadId?: number } | { chat: 'user'; userId: number };
+/**
+ * A place a message can go: a topic (or General) of a support group, or a
+ * user's private chat. `chatId` names a category's own group; without it,
+ * the main one (SUPPORT_CHAT_ID).
+ */
+export type Place = { chat: 'support'; chatId?: number; threadId?: number } | { chat: 'user'; userId: number };
+
+/** A forum topic in a support group. */
+export type TopicPlace = { chat: 'support'; chatId?: number; threadId: number };
 
 export interface Post {
   /** HTML, for the bot's own texts to managers. */
@@ -23,14 +30,16 @@ export interface Post {
 export type EditedContent = { text: string; entities?: MessageEntity[] } | { caption: string; caption_entities?: MessageEntity[] };
 
 export interface Courier {
-  /** Creates a forum topic in the support chat; returns its thread id. */
-  createTopic(name: string): Promise<number>;
+  /** Creates a forum topic in a support group (the main one unless given); returns its thread id. */
+  createTopic(name: string, chatId?: number): Promise<number>;
   /** Renames a topic. Telegram's "not modified" counts as success. */
-  renameTopic(threadId: number, name: string): Promise<void>;
+  renameTopic(at: TopicPlace, name: string): Promise<void>;
   /** Reopens a topic a manager closed in Telegram. "Not modified" counts as success. */
-  reopenTopic(threadId: number): Promise<void>;
+  reopenTopic(at: TopicPlace): Promise<void>;
+  /** Closes a topic (one the user's conversation moved away from). "Not modified" counts as success. */
+  closeTopic(at: TopicPlace): Promise<void>;
   /** Deletes a topic the bot created (one left empty by a crash). */
-  deleteTopic(threadId: number): Promise<void>;
+  deleteTopic(at: TopicPlace): Promise<void>;
   /** Sends the bot's own message; returns its id. */
   post(to: Place, post: Post): Promise<number>;
   /** Edits a message the bot posted. "Not modified" counts as success. */

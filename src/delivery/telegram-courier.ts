@@ -44,9 +44,9 @@ export interface CourierDeps {
 }
 
 export function createTelegramCourier({ api, supportChatId, limiter, logger }: CourierDeps): Courier {
-  const chatOf = (p: Place) => (p.chat === 'support' ? supportChatId : p.userId);
-  const targetOf = (p: Place): Target => (p.chat === 'support' ? { kind: 'group', chatId: supportChatId } : { kind: 'private', chatId: p.userId });
-  const group: Place = { chat: 'support' };
+  const chatOf = (p: Place) => (p.chat === 'support' ? (p.chatId ?? supportChatId) : p.userId);
+  // Each group has its own budget: a category's own group adds capacity.
+  const targetOf = (p: Place): Target => (p.chat === 'support' ? { kind: 'group', chatId: chatOf(p) } : { kind: 'private', chatId: p.userId });
 
   /** One call: wait for a slot, send, obey 429s by sending the same call again. */
   async function call<T>(place: Place, slots: number, send: () => Promise<T>, opts: { tolerateNotModified?: boolean } = {}): Promise<T | undefined> {
@@ -92,19 +92,22 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger }: C
   }
 
   return {
-    async createTopic(name) {
-      const topic = await call(group, 1, () => api.createForumTopic(supportChatId, name));
+    async createTopic(name, chatId = supportChatId) {
+      const topic = await call({ chat: 'support', chatId }, 1, () => api.createForumTopic(chatId, name));
       return topic!.message_thread_id;
     },
-    async renameTopic(threadId, name) {
-      await call(group, 1, () => api.editForumTopic(supportChatId, threadId, { name }), { tolerateNotModified: true });
+    async renameTopic(at, name) {
+      await call(at, 1, () => api.editForumTopic(chatOf(at), at.threadId, { name }), { tolerateNotModified: true });
     },
-    async reopenTopic(threadId) {
+    async reopenTopic(at) {
       // Not a message: Telegram does not count it against the group's limit.
-      await call(group, 0, () => api.reopenForumTopic(supportChatId, threadId), { tolerateNotModified: true });
+      await call(at, 0, () => api.reopenForumTopic(chatOf(at), at.threadId), { tolerateNotModified: true });
     },
-    async deleteTopic(threadId) {
-      await call(group, 0, () => api.deleteForumTopic(supportChatId, threadId));
+    async closeTopic(at) {
+      await call(at, 0, () => api.closeForumTopic(chatOf(at), at.threadId), { tolerateNotModified: true });
+    },
+    async deleteTopic(at) {
+      await call(at, 0, () => api.deleteForumTopic(chatOf(at), at.threadId));
     },
     async post(to, post) {
       const sent = await call(to, 1, () =>

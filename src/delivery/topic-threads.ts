@@ -8,48 +8,59 @@ import { createStore } from '../db/queries/index.js';
 import type { Desk } from '../domain/desk.js';
 import { categoryTag } from '../domain/categories.js';
 import { topicName } from '../domain/people.js';
-import { DeliveryError } from './courier.js';
+import { DeliveryError, type TopicPlace } from './courier.js';
 import { cardMessage } from './jobs/card-message.js';
 
+/** A user's topic: its group and thread. */
+export type UserTopic = TopicPlace & { chatId: number };
+
 export interface TopicThreads {
-  /** The user's thread, creating the topic in Telegram if it has none; `lost` replaces a deleted one. */
-  threadOf(userId: number, opts?: { lost?: boolean }): Promise<number>;
-  /** Runs a send into the user's topic; a deleted topic is re-created once and the send repeated there. */
-  intoTopic<T>(userId: number, send: (threadId: number) => Promise<T>): Promise<T>;
   /**
-   * The user whose topic this thread is, or undefined (General, a managers'
-   * own topic, an old thread). Synchronous, from memory: every topic is
-   * loaded at start (load) and every new one is remembered when created, so
-   * ordering updates by conversation never waits for the database.
+   * The user's current topic, creating it in Telegram if it has no thread yet;
+   * `lost` replaces a deleted one; `reload` reads which topic is current
+   * (after the user's conversation moved to another group).
    */
-  userOfThread(threadId: number): number | undefined;
-  /** Reads every user's thread; call once before updates are handled. */
+  topicOf(userId: number, opts?: { lost?: boolean; reload?: boolean }): Promise<UserTopic>;
+  /** Runs a send into the user's current topic; a deleted topic is re-created once and the send repeated there. */
+  intoTopic<T>(userId: number, send: (at: UserTopic) => Promise<T>): Promise<T>;
+  /**
+   * The user whose topic this thread is (current or earlier), or undefined
+   * (General, a managers' own topic, an old thread). Synchronous, from memory:
+   * every topic is loaded at start (load) and every new one is remembered when
+   * created, so ordering updates by conversation never waits for the database.
+   */
+  userOfThread(chatId: number, threadId: number): number | undefined;
+  /** Reads every user's topics; call once before updates are handled. */
   load(): Promise<void>;
   /** True while a topic is being created (its thread id not yet recorded). */
   readonly creating: boolean;
 }
 
+const key = (chatId: number, threadId: number) => `${chatId}:${threadId}`;
+
 export function createTopicThreads(desk: Desk): TopicThreads {
-  const threadByUser = new Map<number, number>();
-  const userByThread = new Map<number, number>();
+  const current = new Map<number, UserTopic>();
+  const owners = new Map<string, number>();
   let creating = 0;
 
-  const remember = (userId: number, threadId: number) => {
-    const old = threadByUser.get(userId);
-    if (old !== undefined && old !== threadId) userByThread.delete(old);
-    threadByUser.set(userId, threadId);
-    userByThread.set(threadId, userId);
+  const remember = (userId: number, chatId: number, threadId: number, isCurrent: boolean) => {
+    const old = current.get(userId);
+    // A deleted topic replaced in the same group: its thread is nobody's any more.
+    if (isCurrent && old && old.chatId === chatId && old.threadId !== threadId) owners.delete(key(chatId, old.threadId));
+    owners.set(key(chatId, threadId), userId);
+    if (isCurrent) current.set(userId, { chat: 'support', chatId, threadId });
   };
 
-  async function threadOf(userId: number, opts: { lost?: boolean } = {}): Promise<number> {
-    const known = threadByUser.get(userId);
-    if (known !== undefined && !opts.lost) return known;
+  async function topicOf(userId: number, opts: { lost?: boolean; reload?: boolean } = {}): Promise<UserTopic> {
+    const known = current.get(userId);
+    if (known !== undefined && !opts.lost && !opts.reload) return known;
     const { store, courier } = desk;
     const topic = await store.topicOfUser(userId);
     if (!topic) throw new Error(`user ${userId} has no topic row`);
+    const chatId = Number(topic.chatId);
     if (topic.threadId !== null && !opts.lost) {
-      remember(userId, topic.threadId);
-      return topic.threadId;
+      remember(userId, chatId, topic.threadId, true);
+      return { chat: 'support', chatId, threadId: topic.threadId };
     }
     const ticket = await store.latestTicket(userId);
     const u = await store.user(userId);
@@ -61,42 +72,43 @@ export function createTopicThreads(desk: Desk): TopicThreads {
     creating++;
     let threadId: number;
     try {
-      threadId = await courier.createTopic(name);
+      threadId = await courier.createTopic(name, chatId);
       await write(desk.db, (tx) => createStore(tx).setTopicThread(topic.id, threadId, name));
-      remember(userId, threadId);
+      remember(userId, chatId, threadId, true);
     } finally {
       creating--;
     }
+    const at: UserTopic = { chat: 'support', chatId, threadId };
     if (opts.lost && ticket) {
       // Managers must see who this is and that the earlier conversation is gone.
-      const cardId = await courier.post({ chat: 'support', threadId }, await cardMessage(desk, ticket.id, { topicLost: true }));
+      const cardId = await courier.post(at, await cardMessage(desk, ticket.id, { topicLost: true }));
       await write(desk.db, (tx) => createStore(tx).setCardMessage(ticket.id, cardId));
     }
-    desk.logger.info({ user_id: userId, thread_id: threadId, replaced: Boolean(opts.lost) }, 'topic created');
-    return threadId;
+    desk.logger.info({ user_id: userId, chat_id: chatId, thread_id: threadId, replaced: Boolean(opts.lost) }, 'topic created');
+    return at;
   }
 
   return {
-    threadOf,
+    topicOf,
     async intoTopic(userId, send) {
-      const threadId = await threadOf(userId);
+      const at = await topicOf(userId);
       try {
-        return await send(threadId);
+        return await send(at);
       } catch (error) {
         if (!(error instanceof DeliveryError && error.failure === 'thread-missing')) throw error;
-        desk.logger.warn({ user_id: userId, thread_id: threadId }, 'topic is gone; creating a new one');
-        return send(await threadOf(userId, { lost: true }));
+        desk.logger.warn({ user_id: userId, chat_id: at.chatId, thread_id: at.threadId }, 'topic is gone; creating a new one');
+        return send(await topicOf(userId, { lost: true }));
       }
     },
-    userOfThread(threadId) {
-      return userByThread.get(threadId);
+    userOfThread(chatId, threadId) {
+      return owners.get(key(chatId, threadId));
     },
     async load() {
       // Read anew: another instance may have created or replaced topics while this one was not serving.
-      const rows = await desk.store.topicsWithThreads(desk.supportChatId);
-      threadByUser.clear();
-      userByThread.clear();
-      for (const topic of rows) remember(Number(topic.userId), topic.threadId!);
+      const rows = await desk.store.topicsWithThreads();
+      current.clear();
+      owners.clear();
+      for (const topic of rows) remember(Number(topic.userId), Number(topic.chatId), topic.threadId!, topic.current);
     },
     get creating() {
       return creating > 0;

@@ -74,6 +74,6 @@ export function askTicketCategory(desk: Desk, userId: number, html: string, keyb
 }
 
 /** Edits a message the bot posted in a user's topic (after a manager chose from it), in the topic's order. */
-export function editInTopic(desk: Desk, userId: number, messageId: number, html: string): Promise<void> {
-  return desk.outbox.enqueue([editMessage.make(topicQueue(userId), { to: 'group', messageId, html })]);
+export function editInTopic(desk: Desk, userId: number, at: { chatId: number; messageId: number }, html: string): Promise<void> {
+  return desk.outbox.enqueue([editMessage.make(topicQueue(userId), { to: 'group', chatId: at.chatId, messageId: at.messageId, html })]);
 }

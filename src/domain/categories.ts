@@ -14,6 +14,7 @@ import { escapeHtml } from '../lib/html.js';
 import { languageOf, textsFor } from '../i18n/index.js';
 import { decide, topicQueue, userQueue, type Desk } from './desk.js';
 import { displayName, type Person } from './people.js';
+import { followCategory } from './ticket-moves.js';
 import type { Category } from './settings.js';
 
 /** "🧾 Billing": how a category is shown on buttons, cards and in topic names. */
@@ -87,8 +88,9 @@ export function userPicksCategory(
     } else {
       if (latest?.categoryId === category.id) return { outcome: 'unchanged', category } as const;
       await store.setTicketCategory(ticketId, category.id);
-      onCategoryChanged(send, userId, ticketId);
       send(noticeToTopic(userId, desk.managerTexts.categoryByUser(escapeHtml(categoryLabel(category)))));
+      onCategoryChanged(send, userId, ticketId);
+      await followCategory(desk, store, send, userId, ticketId, category.id);
     }
     if (category.prompt) send(noticeToUser(userId, category.prompt));
     return { outcome: 'set', category } as const;
@@ -103,8 +105,9 @@ export function managerSetsCategory(desk: Desk, p: { manager: Person; userId: nu
     if (!category || category.archived || !ticket || Number(ticket.userId) !== p.userId) return { outcome: 'refused' } as const;
     if (ticket.categoryId === category.id) return { outcome: 'unchanged', category } as const;
     await store.setTicketCategory(p.ticketId, category.id);
-    onCategoryChanged(send, p.userId, p.ticketId);
     send(noticeToTopic(p.userId, desk.managerTexts.categoryByManager(escapeHtml(categoryLabel(category)), escapeHtml(displayName(p.manager)))));
+    onCategoryChanged(send, p.userId, p.ticketId);
+    await followCategory(desk, store, send, p.userId, p.ticketId, category.id);
     return { outcome: 'set', category } as const;
   });
 }
@@ -114,4 +117,15 @@ export function onCategoryChanged(send: (job: NewJob) => void, userId: number, t
   const queue = topicQueue(userId);
   send(refreshCard.make(queue, { ticketId }, { coalesceKey: `card:${ticketId}` }));
   send(syncTopicName.make(queue, { userId }, { coalesceKey: `name:${userId}` }));
+}
+
+/** The user did not pick in time: the default applies, unless somebody chose meanwhile (a choice made at this very moment wins). */
+export function applyDefaultCategory(desk: Desk, ticketId: number, userId: number): Promise<void> {
+  return decide(desk, async (store, send) => {
+    const fallback = desk.settings.category(desk.settings.get('defaultCategoryId'));
+    if (!fallback || fallback.archived) return;
+    if (!(await store.setTicketCategoryIfNone(ticketId, fallback.id))) return;
+    onCategoryChanged(send, userId, ticketId);
+    await followCategory(desk, store, send, userId, ticketId, fallback.id);
+  });
 }

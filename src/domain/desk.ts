@@ -29,6 +29,11 @@ export interface Desk {
   albumWaitMs: number;
 }
 
+/** The main supergroup (SUPPORT_CHAT_ID), or a category's own. */
+export function isSupportGroup(desk: Pick<Desk, 'supportChatId' | 'settings'>, chatId: number): boolean {
+  return chatId === desk.supportChatId || desk.settings.categoryGroups().includes(chatId);
+}
+
 /** The send queues: everything into one user's topic, and everything to one user, each in order. */
 export const topicQueue = (userId: number | bigint) => `topic:${userId}`;
 export const userQueue = (userId: number | bigint) => `user:${userId}`;

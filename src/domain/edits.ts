@@ -10,11 +10,18 @@ export type EditOutcome = { outcome: 'queued' } | { outcome: 'unknown-message' }
 export function relayEdit(
   desk: Desk,
   /** `user`: the user edited in their chat; `topic`: a manager edited in the user's topic. */
-  edit: { side: 'user' | 'topic'; userId: number; messageId: number; content: EditedContent },
+  edit: {
+    side: 'user' | 'topic';
+    userId: number /** The group the edited message is in (for `topic`). */;
+    chatId: number;
+    messageId: number;
+    content: EditedContent;
+  },
 ): Promise<EditOutcome> {
   return decide(desk, async (store, send) => {
     const userId = edit.userId;
-    const message = edit.side === 'user' ? await store.messageInUserChat(userId, edit.messageId) : await store.messageInTopic(userId, edit.messageId);
+    const message =
+      edit.side === 'user' ? await store.messageInUserChat(userId, edit.messageId) : await store.messageInTopic(userId, edit.chatId, edit.messageId);
     // Only originals are edited by people; the bot's copies are never the source.
     const original = message && (edit.side === 'user' ? message.direction === 'INBOUND' : message.direction === 'OUTBOUND');
     if (!message || !original) return { outcome: 'unknown-message' } as const;

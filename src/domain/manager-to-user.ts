@@ -12,6 +12,8 @@ export interface ManagerReply {
   manager: Person;
   /** Whose topic the reply was written in. */
   userId: number;
+  /** The group it was written in (the main one, or a category's). */
+  chatId: number;
   messageId: number;
   sentAt: Date;
   kind: string;
@@ -26,7 +28,7 @@ export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<Mana
   const userId = reply.userId;
   return decide(desk, async (store, send, retry) => {
     // As for users' messages: a re-sent update fails on the unique key, and the retry finds the row.
-    if (retry && (await store.messageInTopic(userId, reply.messageId))) return { outcome: 'duplicate' } as const;
+    if (retry && (await store.messageInTopic(userId, reply.chatId, reply.messageId))) return { outcome: 'duplicate' } as const;
     const now = desk.now();
     await store.touchManager(reply.manager, now);
     const ticket = await store.latestTicket(userId);
@@ -37,6 +39,7 @@ export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<Mana
       managerId: reply.manager.id,
       userChatMessageId: null,
       topicMessageId: reply.messageId,
+      topicChatId: reply.chatId,
       kind: reply.kind,
       sentAt: reply.sentAt,
       mediaGroupId: reply.mediaGroupId,

@@ -15,8 +15,8 @@ export function userBlockedBot(desk: Desk, userId: number, blocked: boolean): Pr
   });
 }
 
-export function topicClosedInTelegram(desk: Desk, threadId: number, closed: boolean): Promise<void> {
+export function topicClosedInTelegram(desk: Desk, chatId: number, threadId: number, closed: boolean): Promise<void> {
   return decide(desk, async (store) => {
-    await store.setTopicClosed(desk.supportChatId, threadId, closed);
+    await store.setTopicClosed(chatId, threadId, closed);
   });
 }

@@ -8,9 +8,9 @@ import { checkOrphanTopic } from '../delivery/jobs/check-orphan-topic.js';
 
 export const ORPHAN_QUEUE = 'orphan-topics';
 
-export function topicCreatedByBot(desk: Desk, threadId: number): Promise<void> {
+export function topicCreatedByBot(desk: Desk, chatId: number, threadId: number): Promise<void> {
   return decide(desk, async (store, send) => {
-    if (await store.topicByThread(desk.supportChatId, threadId)) return;
-    send(checkOrphanTopic.make(ORPHAN_QUEUE, { threadId }, { notBefore: new Date(desk.now().getTime() + 1000) }));
+    if (await store.topicByThread(chatId, threadId)) return;
+    send(checkOrphanTopic.make(ORPHAN_QUEUE, { threadId, chatId }, { notBefore: new Date(desk.now().getTime() + 1000) }));
   });
 }

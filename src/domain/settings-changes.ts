@@ -42,7 +42,7 @@ export async function addCategory(desk: Desk, actor: Actor, c: { name: string; e
   return id;
 }
 
-export type CategoryPatch = { name?: string; emoji?: string; description?: string | null; prompt?: string | null; archived?: boolean };
+export type CategoryPatch = { name?: string; emoji?: string; description?: string | null; prompt?: string | null; archived?: boolean; chatId?: number | null };
 
 export async function editCategory(desk: Desk, actor: Actor, id: number, patch: CategoryPatch, summary: string): Promise<boolean> {
   const found = await decide(desk, async (store) => {

@@ -45,6 +45,8 @@ export interface Category {
   prompt: string | null;
   position: number;
   archived: boolean;
+  /** Its own supergroup, or null for the main one. */
+  chatId: number | null;
 }
 
 export interface SettingsDefaults {
@@ -69,6 +71,8 @@ export interface DeskSettings {
   /** The categories offered to users. */
   activeCategories(): Category[];
   category(id: number | null | undefined): Category | undefined;
+  /** The supergroups categories have of their own (archived ones too: their topics are still served). */
+  categoryGroups(): number[];
   reloadCategories(store: Store): Promise<void>;
 }
 
@@ -126,6 +130,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
     allCategories: () => categories,
     activeCategories: () => categories.filter((c) => !c.archived),
     category: (id) => (id == null ? undefined : categories.find((c) => c.id === id)),
+    categoryGroups: () => [...new Set(categories.flatMap((c) => (c.chatId === null ? [] : [c.chatId])))],
     async reloadCategories(store) {
       categories = (await store.categories()).map((c) => ({
         id: c.id,
@@ -135,6 +140,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
         prompt: c.prompt,
         position: c.position,
         archived: c.archived,
+        chatId: c.chatId === null ? null : Number(c.chatId),
       }));
     },
   };

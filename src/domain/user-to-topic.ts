@@ -3,6 +3,7 @@
 // creation, card, the copy, the ❗️ name) in the topic's outbox queue, all
 // in one transaction. delivery/jobs/copy-to-topic.ts sends it.
 import { categorizeNewTicket, categoryTag } from './categories.js';
+import { groupOfCategory, switchTopic } from './ticket-moves.js';
 import { decide, topicQueue, userQueue, type Desk } from './desk.js';
 import { isOpen } from './working-hours.js';
 import { offHoursNotice } from '../delivery/jobs/off-hours-notice.js';
@@ -41,17 +42,6 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     const user = await store.touchUser(msg.from, now, true);
 
     const found = await store.topicWithLatestTicket(userId);
-    let topic: { id: number; threadId: number | null; closed: boolean; name: string } | null = found;
-    const newTopic = !topic;
-    if (!topic) {
-      topic = await store.createTopic(userId, desk.supportChatId);
-      send(openTopic.make(queue, { userId }));
-    } else if (topic.closed && topic.threadId !== null) {
-      // Managers would never see a message in a closed topic.
-      await store.setTopicClosed(desk.supportChatId, topic.threadId, false);
-      send(reopenTopic.make(queue, { userId }));
-    }
-
     let ticket = found?.tickets[0] ?? null;
     let statusChanged = false;
     if (ticket && ticket.status === 'IN_WORK') {
@@ -60,6 +50,25 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
       if (!statusChanged) ticket = await store.latestTicket(userId);
     }
     const newTicket = !ticket || ticket.status === 'RESOLVED';
+
+    // A new ticket opens in the group of the category the user picked on the
+    // greeting, else in the main group; an open one stays where it is.
+    let topic: { id: number; chatId: bigint; threadId: number | null; closed: boolean; name: string } | null = found;
+    let newTopic = !topic;
+    const chosen = desk.settings.category(user.chosenCategoryId);
+    const home = newTicket ? groupOfCategory(desk, chosen && !chosen.archived ? chosen.id : null) : null;
+    if (!topic) {
+      topic = await store.createTopic(userId, home ?? desk.supportChatId);
+      send(openTopic.make(queue, { userId }));
+    } else if (home !== null && Number(topic.chatId) !== home) {
+      topic = (await switchTopic(store, send, userId, home, found)).topic;
+      newTopic = topic.threadId === null;
+    } else if (topic.closed && topic.threadId !== null) {
+      // Managers would never see a message in a closed topic.
+      await store.setTopicClosed(Number(topic.chatId), topic.threadId, false);
+      send(reopenTopic.make(queue, { userId }));
+    }
+
     let categoryId = ticket?.categoryId ?? null;
     if (!ticket || ticket.status === 'RESOLVED') {
       ticket = await store.openTicket(userId, topic.id, now);

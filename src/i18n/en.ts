@@ -25,6 +25,13 @@ export const en: Texts = {
   categoryByUser: (label) => `🗂 The user chose: ${label}`,
   categoryByManager: (label, who) => `🗂 Category: ${label} (set by ${who})`,
   categorySet: (label) => `Category: ${label}`,
+  movedHere: (n, from, carried) =>
+    `↪️ Ticket #${n} moved here${from ? ` from the ${from}` : ''}.${carried ? ` Its last ${carried === 1 ? 'message follows' : `${carried} messages follow`}:` : ''}`,
+  previousTopic: 'previous topic',
+  movedAway: (n, to) => `➡️ Ticket #${n} moved to its category's group: ${to}. Replies written here still reach the user.`,
+  newTopic: 'new topic',
+  categoryGroupProblem: (categories, chatId, reason) =>
+    `⚠️ The group of ${categories} (${chatId}) cannot be used: ${reason} Its messages wait until this is fixed.`,
   settings: {
     title: '⚙️ <b>Settings</b>',
     onlyAdmins: "Only the group's admins can change settings.",
@@ -55,6 +62,7 @@ export const en: Texts = {
       restore: '♻️ Restore',
       makeDefault: '⭐ Make default',
       unsetDefault: '☆ No default',
+      group: (where) => `👥 Group: ${where}`,
     },
     summary: {
       greeting: (l, own) => `👋 Greeting, ${l}: ${own ? 'your text' : 'built-in'}`,
@@ -78,7 +86,14 @@ export const en: Texts = {
       defaultNote: (m) => `⭐ is given to a ticket whose user does not choose within ${m} min.`,
       noDefault: 'No default: a ticket stays without a category until someone chooses.',
     },
-    category: { description: 'Description', prompt: 'Question to the user', none: '—', archived: '🗄 Archived: not offered to users; tickets keep it.' },
+    category: {
+      description: 'Description',
+      prompt: 'Question to the user',
+      none: '—',
+      archived: '🗄 Archived: not offered to users; tickets keep it.',
+      group: 'Group',
+      mainGroup: 'this one',
+    },
     hours: {
       title: '🕘 <b>Working hours</b>',
       notKept: 'No hours set: the desk counts as always open and sends no off-hours notice.',
@@ -95,6 +110,8 @@ export const en: Texts = {
       timeZone: '✏️ Reply to this message with the time zone, like Europe/Moscow, Asia/Almaty or UTC.',
       dayHours: (d) => `✏️ Reply to this message with the hours for ${d}, like 09:00-18:00, or «off».`,
       holidays: '✏️ Reply to this message with the days off as dates (2026-12-31 or 31.12.2026), separated by spaces, or «none».',
+      categoryGroup:
+        "✏️ Reply to this message with the id of the supergroup for this category's tickets (like -1001234567890; the bot must be an admin there with «Manage topics», and Topics on), or «-» for this group.",
       footer: '<i>/cancel or the button stops this.</i>',
     },
     preview: (l) => `Preview of the ${l} greeting. Save it?`,
@@ -104,6 +121,10 @@ export const en: Texts = {
       timeZone: 'Unknown time zone. Use a name like Europe/Moscow or UTC.',
       hours: 'Could not read the hours. Use 09:00-18:00, or «off».',
       holidays: 'Could not read the dates. Use 2026-12-31 or 31.12.2026, separated by spaces.',
+      groupId: 'That is not a supergroup id: it looks like -1001234567890.',
+      groupUnreachable: (d) => `the bot cannot see that group (Telegram: "${d}"). Add the bot there first.`,
+      groupNotForum: 'that group is not a forum: turn on Topics in its settings.',
+      groupNoRights: 'the bot is not an admin with the «Manage topics» right there: promote it first.',
     },
     saved: '✅ Saved.',
     cancelled: 'Cancelled.',
@@ -126,6 +147,7 @@ export const en: Texts = {
       categoryMoved: (label) => `category moved: ${label}`,
       defaultCategory: (label) => (label ? `default category: ${label}` : 'no default category'),
       categoryWait: (m) => `default category after ${m} min`,
+      categoryGroup: (label, where) => `group of ${label}: ${where}`,
     },
   },
   statusName: { WAITING: '❗️ waiting', IN_WORK: '📝 in work', RESOLVED: '🏁 resolved' },

@@ -39,6 +39,13 @@ export interface Texts {
   categoryByUser: (label: string) => string;
   categoryByManager: (label: string, who: string) => string;
   categorySet: (label: string) => string;
+  /** HTML: `from` is a link to the previous topic, or null. */
+  movedHere: (ticketId: number, from: string | null, carried: number) => string;
+  previousTopic: string;
+  movedAway: (ticketId: number, to: string) => string;
+  newTopic: string;
+  /** A category's own group the bot cannot use (told in General at start-up). */
+  categoryGroupProblem: (categories: string, chatId: number, reason: string) => string;
   settings: SettingsTexts;
   statusName: Record<TicketStatus, string>;
   button: Record<TicketStatus, string>;
@@ -94,6 +101,7 @@ export interface SettingsTexts {
     restore: string;
     makeDefault: string;
     unsetDefault: string;
+    group: (where: string) => string;
   };
   summary: {
     greeting: (language: string, own: boolean) => string;
@@ -106,7 +114,7 @@ export interface SettingsTexts {
   };
   greetings: { title: string; builtIn: string; current: (language: string) => string };
   categories: { title: string; empty: string; archived: string; isDefault: string; defaultNote: (minutes: number) => string; noDefault: string };
-  category: { description: string; prompt: string; none: string; archived: string };
+  category: { description: string; prompt: string; none: string; archived: string; group: string; mainGroup: string };
   hours: { title: string; notKept: string; holidays: string; noHolidays: string; timeZone: (tz: string) => string };
   ask: {
     greeting: (language: string) => string;
@@ -117,6 +125,7 @@ export interface SettingsTexts {
     timeZone: string;
     dayHours: (day: string) => string;
     holidays: string;
+    categoryGroup: string;
     footer: string;
   };
   preview: (language: string) => string;
@@ -126,6 +135,10 @@ export interface SettingsTexts {
     timeZone: string;
     hours: string;
     holidays: string;
+    groupId: string;
+    groupUnreachable: (description: string) => string;
+    groupNotForum: string;
+    groupNoRights: string;
   };
   saved: string;
   cancelled: string;
@@ -149,5 +162,6 @@ export interface SettingsTexts {
     categoryMoved: (label: string) => string;
     defaultCategory: (label: string | null) => string;
     categoryWait: (minutes: number) => string;
+    categoryGroup: (label: string, where: string) => string;
   };
 }

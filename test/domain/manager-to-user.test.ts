@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { relayManagerReply, type ManagerReply } from '../../src/domain/manager-to-user.js';
 import { topicName } from '../../src/domain/people.js';
 import { relayUserMessage } from '../../src/domain/user-to-topic.js';
-import { createDomainHarness, person, userMessage, type DomainHarness } from '../support/domain-harness.js';
+import { createDomainHarness, person, SUPPORT_CHAT_ID, userMessage, type DomainHarness } from '../support/domain-harness.js';
 
 const anna = person(7001, 'Anna', { last_name: 'Smith' });
 const mary = person(9001, 'Mary', { last_name: 'Manager', username: 'mary_support' });
@@ -14,7 +14,7 @@ const userQ = `user:${anna.id}`;
 const topicQ = `topic:${anna.id}`;
 
 function reply(h: DomainHarness, manager: typeof mary, messageId: number, extra: Partial<ManagerReply> = {}): ManagerReply {
-  return { manager, userId: anna.id, messageId, sentAt: h.desk.now(), kind: 'text', ...extra };
+  return { manager, userId: anna.id, chatId: SUPPORT_CHAT_ID, messageId, sentAt: h.desk.now(), kind: 'text', ...extra };
 }
 
 describe('relayManagerReply', () => {

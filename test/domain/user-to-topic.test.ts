@@ -51,7 +51,7 @@ describe('relayUserMessage', () => {
     assert.equal(user.messageCount, 1);
     assert.equal(user.blocked, false);
 
-    const topic = await db.topic.findUniqueOrThrow({ where: { userId: BigInt(anna.id) } });
+    const topic = await db.topic.findFirstOrThrow({ where: { userId: BigInt(anna.id), current: true } });
     assert.equal(topic.chatId, BigInt(SUPPORT_CHAT_ID));
     assert.equal(topic.threadId, null, 'the thread comes later, from the openTopic job');
 
@@ -167,7 +167,7 @@ describe('relayUserMessage', () => {
   test('an IN_WORK ticket goes back to WAITING (by nobody) and refreshCard and syncTopicName are queued', async () => {
     const first = await firstMessage(h);
     assert.ok(first.outcome === 'queued');
-    await relayManagerReply(h.desk, { manager: mary, userId: anna.id, messageId: 900, sentAt: h.desk.now(), kind: 'text' });
+    await relayManagerReply(h.desk, { manager: mary, userId: anna.id, chatId: SUPPORT_CHAT_ID, messageId: 900, sentAt: h.desk.now(), kind: 'text' });
     const db = h.database.prisma;
     assert.equal((await db.ticket.findUniqueOrThrow({ where: { id: first.ticketId } })).status, 'IN_WORK');
     const mark = await h.lastJobId();

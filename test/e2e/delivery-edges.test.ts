@@ -82,7 +82,7 @@ for (const kind of dbKinds) {
       assert.deepEqual(inTopic.slice(2).map(text), ['after deletion 1', 'after deletion 2'], 'then both messages, in order, nothing else');
 
       // The database follows the new topic: the mapping, the card, the copies.
-      const row = await prisma().topic.findUniqueOrThrow({ where: { userId: BigInt(user.id) } });
+      const row = await prisma().topic.findFirstOrThrow({ where: { userId: BigInt(user.id), current: true } });
       assert.equal(row.threadId, fresh.message_thread_id);
       assert.equal(row.closed, false);
       const ticket = await prisma().ticket.findFirstOrThrow({ where: { userId: BigInt(user.id) } });
@@ -138,7 +138,7 @@ for (const kind of dbKinds) {
         ['RESOLVED', 'WAITING'],
       );
       assert.equal(tickets[1]!.cardMessageId, cards[0]!.message_id, "the new ticket's card is the one in the new topic");
-      const row = await prisma().topic.findUniqueOrThrow({ where: { userId: BigInt(user.id) } });
+      const row = await prisma().topic.findFirstOrThrow({ where: { userId: BigInt(user.id), current: true } });
       assert.equal(row.threadId, fresh.message_thread_id);
       assert.equal(row.closed, false);
 

@@ -97,6 +97,7 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
     createTopic: forbidden('createTopic'),
     renameTopic: forbidden('renameTopic'),
     reopenTopic: forbidden('reopenTopic'),
+    closeTopic: forbidden('closeTopic'),
     deleteTopic: forbidden('deleteTopic'),
     post: forbidden('post'),
     edit: forbidden('edit'),
@@ -155,7 +156,7 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
       return last?.id ?? 0;
     },
     async topicCreated(userId, threadId, name) {
-      await database.prisma.topic.update({ where: { userId: BigInt(userId) }, data: { threadId, name, closed: false } });
+      await database.prisma.topic.updateMany({ where: { userId: BigInt(userId), current: true }, data: { threadId, name, closed: false } });
     },
     async close() {
       await outbox.stop(2_000);

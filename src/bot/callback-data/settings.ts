@@ -26,6 +26,7 @@ export const settingsActions = [
   'categoryRestore',
   'categoryDefault',
   'categoryWait',
+  'categoryGroup',
   'save',
   'cancel',
   'close',

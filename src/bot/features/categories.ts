@@ -60,6 +60,6 @@ categories.callbackQuery(ticketCategoryData.trigger, async (ctx) => {
     return;
   }
   // The list has served: it becomes a plain line, so nobody presses an old choice later.
-  await editInTopic(ctx.desk, userId, message.message_id, escapeHtml(mt.categorySet(categoryLabel(result.category))));
+  await editInTopic(ctx.desk, userId, { chatId: ctx.chat.id, messageId: message.message_id }, escapeHtml(mt.categorySet(categoryLabel(result.category))));
   await ctx.answerCallbackQuery({ text: mt.categorySet(categoryLabel(result.category)) });
 });

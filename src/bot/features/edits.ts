@@ -11,12 +11,14 @@ export const edits = new Composer<Context>();
 edits.chatType('private').on('edited_message', async (ctx) => {
   const content = editedContent(ctx.editedMessage);
   // No content: e.g. a live location moving, nothing a person re-wrote.
-  if (content) await relayEdit(ctx.desk, { side: 'user', userId: ctx.chat.id, messageId: ctx.editedMessage.message_id, content });
+  if (content)
+    await relayEdit(ctx.desk, { side: 'user', userId: ctx.chat.id, chatId: ctx.config.SUPPORT_CHAT_ID, messageId: ctx.editedMessage.message_id, content });
 });
 
 edits.on('edited_message').filter(isManagerInUserTopic, async (ctx) => {
   const content = editedContent(ctx.editedMessage);
-  if (content) await relayEdit(ctx.desk, { side: 'topic', userId: ctx.conversationUserId, messageId: ctx.editedMessage.message_id, content });
+  if (content)
+    await relayEdit(ctx.desk, { side: 'topic', userId: ctx.conversationUserId, chatId: ctx.chat.id, messageId: ctx.editedMessage.message_id, content });
 });
 
 function editedContent(m: Message): EditedContent | undefined {

@@ -22,6 +22,7 @@ managerReplies.on('message').filter(isManagerInUserTopic, async (ctx, next) => {
   const result = await relayManagerReply(ctx.desk, {
     manager: ctx.from,
     userId: ctx.conversationUserId,
+    chatId: ctx.chat.id,
     messageId: message.message_id,
     sentAt: new Date(message.date * 1000),
     kind: messageKind(message),

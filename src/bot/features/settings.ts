@@ -18,6 +18,7 @@ import { categoryLabel } from '../../domain/categories.js';
 import type { FormattedText } from '../../domain/settings.js';
 import { formatDayHours, isValidTimeZone, parseDayHours, parseHolidays } from '../../domain/working-hours.js';
 import { settingsData, type SettingsAction } from '../callback-data/settings.js';
+import { groupProblem, groupProblemText } from '../group-check.js';
 import type { Context } from '../context.js';
 import { threadOf } from '../conversation.js';
 import {
@@ -175,6 +176,8 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
       return category ? ask('categoryDescription', arg, t.ask.categoryDescription) : desk.managerTexts.buttonOutdated;
     case 'categoryPrompt':
       return category ? ask('categoryPrompt', arg, t.ask.categoryPrompt) : desk.managerTexts.buttonOutdated;
+    case 'categoryGroup':
+      return category ? ask('categoryGroup', arg, t.ask.categoryGroup) : desk.managerTexts.buttonOutdated;
     case 'categoryUp':
     case 'categoryDown':
       if (!category) return desk.managerTexts.buttonOutdated;
@@ -293,6 +296,23 @@ async function answerDialog(ctx: Context, dialog: Dialog, msg: Message): Promise
       if (value === undefined) return refuse(t.invalid.tooLong(max));
       if (dialog.kind === 'categoryPrompt') await editCategory(desk, actor, category.id, { prompt: value }, t.changed.categoryPrompt(categoryLabel(category)));
       else await editCategory(desk, actor, category.id, { description: value }, t.changed.categoryDescription(categoryLabel(category)));
+      return done(categoryScreen(desk, category.id));
+    }
+    case 'categoryGroup': {
+      if (!category) return refuse(desk.managerTexts.buttonOutdated);
+      const main = text === '-' || text === '—' || text === String(desk.supportChatId);
+      if (!main && !/^-100\d{5,}$/.test(text)) return refuse(t.invalid.groupId);
+      const chatId = main ? null : Number(text);
+      // Checked now, with Telegram: a group the bot cannot work in is refused here, not discovered by a lost ticket.
+      const problem = chatId === null ? null : await groupProblem(ctx.api, chatId, ctx.me.id);
+      if (problem) return refuse(groupProblemText(desk.managerTexts, problem));
+      await editCategory(
+        desk,
+        actor,
+        category.id,
+        { chatId },
+        t.changed.categoryGroup(categoryLabel(category), chatId === null ? t.category.mainGroup : String(chatId)),
+      );
       return done(categoryScreen(desk, category.id));
     }
     case 'timeZone': {

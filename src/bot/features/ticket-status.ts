@@ -2,6 +2,7 @@
 // current ticket with /close inside the topic.
 import { Composer } from 'grammy';
 import { answerManager } from '../../domain/answers.js';
+import { isSupportGroup } from '../../domain/desk.js';
 import { changeTicketStatus, type StatusChangeResult } from '../../domain/ticket-status.js';
 import { languageOf, textsFor, type Texts } from '../../i18n/index.js';
 import { ticketStatusData } from '../callback-data/ticket-status.js';
@@ -23,7 +24,7 @@ ticketStatus.callbackQuery(ticketStatusData.trigger, async (ctx) => {
 });
 
 ticketStatus.command('close', async (ctx, next) => {
-  if (ctx.chat.id !== ctx.config.SUPPORT_CHAT_ID) return next();
+  if (!isSupportGroup(ctx.desk, ctx.chat.id)) return next();
   const t = ctx.desk.managerTexts;
   const replyTo = ctx.msg.message_id;
   if (!isManagerInUserTopic(ctx)) {

@@ -114,6 +114,7 @@ export function categoryScreen(desk: Desk, id: number): Screen | undefined {
     `<b>${escapeHtml(categoryLabel(c))}</b>${isDefault ? ` ${t.categories.isDefault}` : ''}`,
     `${escapeHtml(t.category.description)}: ${escapeHtml(c.description ?? t.category.none)}`,
     `${escapeHtml(t.category.prompt)}: ${escapeHtml(c.prompt ?? t.category.none)}`,
+    `${escapeHtml(t.category.group)}: ${c.chatId === null ? escapeHtml(t.category.mainGroup) : `<code>${c.chatId}</code>`}`,
     ...(c.archived ? ['', escapeHtml(t.category.archived)] : []),
   ];
   return {
@@ -121,6 +122,7 @@ export function categoryScreen(desk: Desk, id: number): Screen | undefined {
     keyboard: kb(
       [button(t.button.rename, 'categoryName', c.id), button(t.button.describe, 'categoryDescription', c.id)],
       [button(t.button.prompt, 'categoryPrompt', c.id)],
+      [button(t.button.group(c.chatId === null ? t.category.mainGroup : String(c.chatId)), 'categoryGroup', c.id)],
       [button(t.button.up, 'categoryUp', c.id), button(t.button.down, 'categoryDown', c.id)],
       [
         c.archived ? button(t.button.restore, 'categoryRestore', c.id) : button(t.button.archive, 'categoryArchive', c.id),

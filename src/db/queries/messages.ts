@@ -8,6 +8,8 @@ export interface NewMessage {
   managerId?: number;
   userChatMessageId: number | null;
   topicMessageId: number | null;
+  /** The group of topicMessageId. */
+  topicChatId?: number | null;
   kind: string;
   sentAt: Date;
   mediaGroupId?: string | undefined;
@@ -26,6 +28,7 @@ export function messageQueries(db: Queryable) {
           managerId: m.managerId === undefined ? null : BigInt(m.managerId),
           userChatMessageId: m.userChatMessageId,
           topicMessageId: m.topicMessageId,
+          topicChatId: m.topicChatId == null ? null : BigInt(m.topicChatId),
           kind: m.kind,
           sentAt: m.sentAt,
           state: 'PENDING',
@@ -51,9 +54,9 @@ export function messageQueries(db: Queryable) {
       return db.message.findUnique({ where: { userId_userChatMessageId: { userId: BigInt(userId), userChatMessageId } } });
     },
 
-    /** A message by its id in the support chat. */
-    messageInTopic(userId: number, topicMessageId: number) {
-      return db.message.findUnique({ where: { userId_topicMessageId: { userId: BigInt(userId), topicMessageId } } });
+    /** A message by its id in a support group (ids are per chat). */
+    messageInTopic(userId: number, chatId: number, topicMessageId: number) {
+      return db.message.findFirst({ where: { userId: BigInt(userId), topicChatId: BigInt(chatId), topicMessageId } });
     },
   };
 }

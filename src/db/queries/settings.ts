@@ -68,9 +68,18 @@ export function settingsQueries(db: Queryable) {
 
     updateCategory(
       id: number,
-      data: { name?: string; emoji?: string; description?: string | null; prompt?: string | null; archived?: boolean; position?: number },
+      data: {
+        name?: string;
+        emoji?: string;
+        description?: string | null;
+        prompt?: string | null;
+        archived?: boolean;
+        position?: number;
+        chatId?: number | null;
+      },
     ) {
-      return db.category.update({ where: { id }, data });
+      const { chatId, ...rest } = data;
+      return db.category.update({ where: { id }, data: { ...rest, ...(chatId !== undefined ? { chatId: chatId === null ? null : BigInt(chatId) } : {}) } });
     },
 
     setTicketCategory(ticketId: number, categoryId: number | null) {

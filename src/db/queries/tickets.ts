@@ -29,6 +29,17 @@ export function ticketQueries(db: Queryable) {
       });
     },
 
+    /** The ticket now lives in another topic (its category's group): its card there is yet to be posted. */
+    moveTicket(ticketId: number, topicId: number) {
+      return db.ticket.update({ where: { id: ticketId }, data: { topicId, cardMessageId: null } });
+    },
+
+    /** The last delivered messages of a ticket, oldest first (what a new topic is shown when the ticket moves). */
+    async lastMessagesOfTicket(ticketId: number, count: number) {
+      const rows = await db.message.findMany({ where: { ticketId, state: 'DELIVERED' }, orderBy: { id: 'desc' }, take: count });
+      return rows.reverse();
+    },
+
     setCardMessage(ticketId: number, cardMessageId: number) {
       return db.ticket.update({ where: { id: ticketId }, data: { cardMessageId } });
     },

@@ -1,29 +1,45 @@
-// Queries about users' forum topics in the support supergroup.
+// Queries about users' forum topics in the support supergroups. A user has
+// at most one topic per group; the current one (their latest ticket's) is
+// where their messages go.
 import type { Queryable } from '../client.js';
 
 export function topicQueries(db: Queryable) {
   return {
+    /** The user's current topic. */
     topicOfUser(userId: number) {
-      return db.topic.findUnique({ where: { userId: BigInt(userId) } });
+      return db.topic.findFirst({ where: { userId: BigInt(userId), current: true } });
     },
 
-    /** The user's topic with its latest ticket, in one query (the relay's hot path). */
+    /** The user's current topic with its latest ticket, in one query (the relay's hot path). */
     topicWithLatestTicket(userId: number) {
-      return db.topic.findUnique({ where: { userId: BigInt(userId) }, include: { tickets: { orderBy: { id: 'desc' }, take: 1 } } });
+      return db.topic.findFirst({
+        where: { userId: BigInt(userId), current: true },
+        include: { tickets: { orderBy: { id: 'desc' }, take: 1 } },
+      });
     },
 
-    /** Every user's topic that Telegram has created, thread ids only (loaded once at start). */
-    topicsWithThreads(chatId: number) {
-      return db.topic.findMany({ where: { chatId: BigInt(chatId), threadId: { not: null } }, select: { userId: true, threadId: true } });
+    /** Every topic Telegram has created, in every group (loaded once at start). */
+    topicsWithThreads() {
+      return db.topic.findMany({ where: { threadId: { not: null } }, select: { userId: true, chatId: true, threadId: true, current: true } });
     },
 
     topicByThread(chatId: number, threadId: number) {
       return db.topic.findUnique({ where: { chatId_threadId: { chatId: BigInt(chatId), threadId } } });
     },
 
-    /** The user's topic, before Telegram has created it (threadId comes later). */
+    topicInGroup(userId: number, chatId: number) {
+      return db.topic.findUnique({ where: { userId_chatId: { userId: BigInt(userId), chatId: BigInt(chatId) } } });
+    },
+
+    /** The user's topic in a group, before Telegram has created it (threadId comes later); it becomes the current one. */
     createTopic(userId: number, chatId: number) {
-      return db.topic.create({ data: { userId: BigInt(userId), chatId: BigInt(chatId), threadId: null, name: '' } });
+      return db.topic.create({ data: { userId: BigInt(userId), chatId: BigInt(chatId), threadId: null, name: '', current: true } });
+    },
+
+    /** Makes this topic the user's current one (and no other). */
+    async makeCurrent(userId: number, topicId: number) {
+      await db.topic.updateMany({ where: { userId: BigInt(userId), current: true, id: { not: topicId } }, data: { current: false } });
+      await db.topic.update({ where: { id: topicId }, data: { current: true } });
     },
 
     /** Telegram created (or re-created) the topic. */

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DeliveryError } from '../courier.js';
 import { defineJob, idSchema } from './job.js';
-import { batchOf, failInbound, replyTarget } from './relayed-messages.js';
+import { batchOf, failInbound, topicReplyTarget } from './relayed-messages.js';
 
 export const copyToTopic = defineJob('copyToTopic', z.object({ messageId: idSchema }), async ({ messageId }, { desk, topics }) => {
   const batch = await batchOf(desk, messageId);
@@ -12,14 +12,21 @@ export const copyToTopic = defineJob('copyToTopic', z.object({ messageId: idSche
   const userId = Number(first.userId);
   const sourceIds = batch.map((m) => m.userChatMessageId!);
   try {
-    const replyTo = await replyTarget(desk, userId, first.replyToSourceId, 'INBOUND');
-    const copies = await topics.intoTopic(userId, (threadId) =>
-      desk.courier.copy({ chat: 'user', userId }, sourceIds, { chat: 'support', threadId }, replyTo ? { replyTo } : {}),
-    );
+    const replyTo = await topicReplyTarget(desk, userId, first.replyToSourceId);
+    const { copies, chatId } = await topics.intoTopic(userId, async (at) => ({
+      // A reply target in another group (the conversation moved since) cannot be replied to here.
+      copies: await desk.courier.copy({ chat: 'user', userId }, sourceIds, at, replyTo && replyTo.chatId === at.chatId ? { replyTo: replyTo.messageId } : {}),
+      chatId: at.chatId,
+    }));
     const now = desk.now();
     return {
       record: (tx) =>
-        batch.map((m, i) => tx.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, topicMessageId: copies[i] ?? null } })),
+        batch.map((m, i) =>
+          tx.message.update({
+            where: { id: m.id },
+            data: { state: 'DELIVERED', relayedAt: now, topicMessageId: copies[i] ?? null, topicChatId: BigInt(chatId) },
+          }),
+        ),
     };
   } catch (error) {
     if (!(error instanceof DeliveryError) || error.transient) throw error;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DeliveryError } from '../courier.js';
 import { defineJob, idSchema } from './job.js';
-import { batchOf, failOutbound, replyTarget } from './relayed-messages.js';
+import { batchOf, failOutbound, userReplyTarget } from './relayed-messages.js';
 
 export const copyToUser = defineJob('copyToUser', z.object({ messageId: idSchema }), async ({ messageId }, { desk }) => {
   const batch = await batchOf(desk, messageId);
@@ -11,9 +11,11 @@ export const copyToUser = defineJob('copyToUser', z.object({ messageId: idSchema
   if (!first) return;
   const userId = Number(first.userId);
   try {
-    const replyTo = await replyTarget(desk, userId, first.replyToSourceId, 'OUTBOUND');
+    // Written in a topic of this group (message ids are per chat).
+    const chatId = Number(first.topicChatId ?? desk.supportChatId);
+    const replyTo = await userReplyTarget(desk, userId, chatId, first.replyToSourceId);
     const copies = await desk.courier.copy(
-      { chat: 'support' },
+      { chat: 'support', chatId },
       batch.map((m) => m.topicMessageId!),
       { chat: 'user', userId },
       replyTo ? { replyTo } : {},

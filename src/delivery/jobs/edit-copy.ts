@@ -21,7 +21,8 @@ export const editCopy = defineJob('editCopy', z.object({ messageId: idSchema, co
   const userId = Number(m.userId);
   const inbound = m.direction === 'INBOUND';
   const user: Place = { chat: 'user', userId };
-  const at: Place = inbound ? { chat: 'support' } : user;
+  const group: Place = { chat: 'support', chatId: Number(m.topicChatId ?? desk.supportChatId) };
+  const at: Place = inbound ? group : user;
   const copyId = inbound ? m.topicMessageId! : m.userChatMessageId!;
   try {
     await desk.courier.editCopy(at, copyId, content);
@@ -37,12 +38,12 @@ export const editCopy = defineJob('editCopy', z.object({ messageId: idSchema, co
   const marker = inbound ? desk.managerTexts.editedMarker : textsFor(languageOf(u?.languageCode)).editedMarker;
   const sourceId = inbound ? m.userChatMessageId! : m.topicMessageId!;
   if (inbound) {
-    await topics.intoTopic(userId, async (threadId) => {
-      await desk.courier.post({ chat: 'support', threadId }, { html: escapeHtml(marker), replyTo: copyId });
-      await desk.courier.copy(user, [sourceId], { chat: 'support', threadId }, { replyTo: copyId });
+    await topics.intoTopic(userId, async (topic) => {
+      await desk.courier.post(topic, { html: escapeHtml(marker), replyTo: copyId });
+      await desk.courier.copy(user, [sourceId], topic, { replyTo: copyId });
     });
   } else {
     await desk.courier.post(at, { text: marker, replyTo: copyId });
-    await desk.courier.copy({ chat: 'support' }, [sourceId], at, { replyTo: copyId });
+    await desk.courier.copy(group, [sourceId], at, { replyTo: copyId });
   }
 });

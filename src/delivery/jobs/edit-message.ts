@@ -17,9 +17,12 @@ const content = {
 
 export const editMessage = defineJob(
   'editMessage',
-  z.discriminatedUnion('to', [z.object({ to: z.literal('group'), ...content }), z.object({ to: z.literal('user'), userId: idSchema, ...content })]),
+  z.discriminatedUnion('to', [
+    z.object({ to: z.literal('group'), chatId: z.number().int().optional(), ...content }),
+    z.object({ to: z.literal('user'), userId: idSchema, ...content }),
+  ]),
   async (p, { desk }) => {
-    const at: Place = p.to === 'group' ? { chat: 'support' } : { chat: 'user', userId: p.userId };
+    const at: Place = p.to === 'group' ? { chat: 'support', ...(p.chatId !== undefined ? { chatId: p.chatId } : {}) } : { chat: 'user', userId: p.userId };
     try {
       await desk.courier.edit(at, p.messageId, {
         ...(p.html !== undefined ? { html: p.html } : {}),

@@ -18,6 +18,7 @@ import { postPrompt } from './post-prompt.js';
 import { refreshCard } from './refresh-card.js';
 import { reopenTopic } from './reopen-topic.js';
 import { syncTopicName } from './sync-topic-name.js';
+import { transferTicket } from './transfer-ticket.js';
 
 const jobKinds: ReadonlyArray<JobKind<never>> = [
   openTopic,
@@ -36,6 +37,7 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
   editMessage,
   postPrompt,
   offHoursNotice,
+  transferTicket,
 ];
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {

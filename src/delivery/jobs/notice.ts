@@ -45,7 +45,7 @@ export const notice = defineJob('notice', payload, async (n, { desk, topics }) =
     ...(n.replyTo ? { replyTo: n.replyTo } : {}),
   };
   try {
-    if (n.to === 'topic') await topics.intoTopic(n.userId, (threadId) => desk.courier.post({ chat: 'support', threadId }, post));
+    if (n.to === 'topic') await topics.intoTopic(n.userId, (at) => desk.courier.post(at, post));
     else if (n.to === 'user') await desk.courier.post({ chat: 'user', userId: n.userId }, post);
     else await desk.courier.post({ chat: 'support', ...(n.threadId !== undefined ? { threadId: n.threadId } : {}) }, post);
   } catch (error) {

@@ -8,9 +8,6 @@ export const postCard = defineJob('postCard', z.object({ ticketId: idSchema }), 
   if (!ticket) return;
   const card = await cardMessage(desk, ticketId);
   // A topic re-created since this job was queued (the old one was deleted) already got this ticket's card, saying so.
-  const cardId = await topics.intoTopic(
-    Number(ticket.userId),
-    async (threadId) => (await desk.store.ticket(ticketId))?.cardMessageId ?? desk.courier.post({ chat: 'support', threadId }, card),
-  );
+  const cardId = await topics.intoTopic(Number(ticket.userId), async (at) => (await desk.store.ticket(ticketId))?.cardMessageId ?? desk.courier.post(at, card));
   return { record: (tx) => [tx.ticket.update({ where: { id: ticketId }, data: { cardMessageId: cardId } })] };
 });

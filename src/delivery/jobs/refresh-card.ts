@@ -9,7 +9,8 @@ export const refreshCard = defineJob('refreshCard', z.object({ ticketId: idSchem
   const ticket = await desk.store.ticket(ticketId);
   if (ticket?.cardMessageId == null) return;
   try {
-    await desk.courier.edit({ chat: 'support' }, ticket.cardMessageId, await cardMessage(desk, ticketId));
+    // The card is in the ticket's topic, in that topic's group.
+    await desk.courier.edit({ chat: 'support', chatId: Number(ticket.topic.chatId) }, ticket.cardMessageId, await cardMessage(desk, ticketId));
   } catch (error) {
     // A card a manager deleted is not worth a notice: the topic's name still
     // shows the status. Any other refusal (a parse error in the card, say) is

@@ -16,15 +16,17 @@ export async function batchOf(desk: Desk, messageId: number) {
   return desk.store.pendingAlbumItems(Number(first.userId), first.direction, first.mediaGroupId);
 }
 
-/** The reply target on the receiving side, from the stored id mapping. */
-export async function replyTarget(desk: Desk, userId: number, replyToSourceId: number | null, direction: 'INBOUND' | 'OUTBOUND'): Promise<number | undefined> {
+/** A user replied to a message in their chat: its counterpart in a topic (and that topic's group). */
+export async function topicReplyTarget(desk: Desk, userId: number, replyToSourceId: number | null): Promise<{ chatId: number; messageId: number } | undefined> {
   if (replyToSourceId === null) return undefined;
-  if (direction === 'INBOUND') {
-    // The user replied to a message in their chat: find its counterpart in the topic.
-    const m = await desk.store.messageInUserChat(userId, replyToSourceId);
-    return m?.topicMessageId ?? undefined;
-  }
-  const m = await desk.store.messageInTopic(userId, replyToSourceId);
+  const m = await desk.store.messageInUserChat(userId, replyToSourceId);
+  return m?.topicMessageId != null && m.topicChatId != null ? { chatId: Number(m.topicChatId), messageId: m.topicMessageId } : undefined;
+}
+
+/** A manager replied to a message in a topic of group `chatId`: its counterpart in the user's chat. */
+export async function userReplyTarget(desk: Desk, userId: number, chatId: number, replyToSourceId: number | null): Promise<number | undefined> {
+  if (replyToSourceId === null) return undefined;
+  const m = await desk.store.messageInTopic(userId, chatId, replyToSourceId);
   return m?.userChatMessageId ?? undefined;
 }
 

@@ -3,5 +3,5 @@ import { z } from 'zod';
 import { defineJob, idSchema } from './job.js';
 
 export const reopenTopic = defineJob('reopenTopic', z.object({ userId: idSchema }), async ({ userId }, { desk, topics }) => {
-  await topics.intoTopic(userId, (threadId) => desk.courier.reopenTopic(threadId));
+  await topics.intoTopic(userId, (at) => desk.courier.reopenTopic(at));
 });

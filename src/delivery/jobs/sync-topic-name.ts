@@ -13,6 +13,6 @@ export const syncTopicName = defineJob('syncTopicName', z.object({ userId: idSch
   const name = topicName(ticket.status, { first_name: u.firstName, last_name: u.lastName, username: u.username }, categoryTag(desk, ticket.categoryId));
   // Telegram answers TOPIC_NOT_MODIFIED to a rename that changes nothing, and every edit counts against the group's limit.
   if (name === topic.name) return;
-  await topics.intoTopic(userId, (threadId) => desk.courier.renameTopic(threadId, name));
+  await topics.intoTopic(userId, (at) => desk.courier.renameTopic(at, name));
   return { record: (tx) => [tx.topic.update({ where: { id: topic.id }, data: { name } })] };
 });
