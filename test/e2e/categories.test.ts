@@ -6,22 +6,12 @@
 // on their tickets. On SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { User } from 'grammy/types';
-import { cardOf, command, fromBot, outboxDrained, pause, userWrites } from '../support/actions.js';
+import { cardOf, command, fromBot, outboxDrained, pause, userWrites, userPresses } from '../support/actions.js';
 import { dbKinds } from '../support/databases.js';
 import { eventually, startDesk, text, type TestDesk } from '../support/desk.js';
 import { addCategoryFromSettings, press, waitForMessageText } from '../support/settings.js';
 
 const QUESTION = 'Your message is with the team. What is it about?';
-
-/** The user presses a button on a bot message in their private chat. */
-async function userPresses(d: TestDesk, user: User, messageId: number, label: string) {
-  const m = d.tg.message(user.id, messageId);
-  const button = m?.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
-  assert.ok(button && 'callback_data' in button, `no button «${label}»: ${JSON.stringify(m?.reply_markup)}`);
-  const id = d.tg.pressButton(user, user.id, messageId, button.callback_data);
-  return d.tg.waitFor(() => d.tg.callbackAnswers.find((a) => a.callback_query_id === id));
-}
 
 const topicNameOf = (d: TestDesk, thread: number) => d.tg.topics(d.group.id).find((t) => t.message_thread_id === thread)?.name;
 

@@ -8,18 +8,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Chat, User } from 'grammy/types';
-import { command, fromBot, outboxDrained } from '../support/actions.js';
+import { command, fromBot, outboxDrained, userPresses } from '../support/actions.js';
 import { dbKinds } from '../support/databases.js';
 import { startDesk, text, type TestDesk } from '../support/desk.js';
 import { addCategoryFromSettings, answerPrompt, answerTo, lastGroupMessageId, press, waitForMessageText } from '../support/settings.js';
-
-async function userPresses(d: TestDesk, user: User, messageId: number, label: string) {
-  const m = d.tg.message(user.id, messageId);
-  const button = m?.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
-  assert.ok(button && 'callback_data' in button, `no button «${label}»`);
-  const id = d.tg.pressButton(user, user.id, messageId, button.callback_data);
-  return d.tg.waitFor(() => d.tg.callbackAnswers.find((a) => a.callback_query_id === id));
-}
 
 const liveTopics = (d: TestDesk, chat: Chat) => d.tg.topics(chat.id).filter((t) => !t.deleted);
 

@@ -91,3 +91,12 @@ export function copiesIn(tg: FakeTelegram, groupId: number, threadId: number, pr
     .map((m) => text(m))
     .filter((t): t is string => t?.startsWith(prefix) === true);
 }
+
+/** A user presses the button labelled `label` on a bot message in their private chat; resolves with the answer. */
+export async function userPresses(d: TestDesk, user: User, messageId: number, label: string) {
+  const m = d.tg.message(user.id, messageId);
+  const button = m?.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
+  assert.ok(button && 'callback_data' in button, `no button «${label}» on message ${messageId}: ${JSON.stringify(m?.reply_markup)}`);
+  const id = d.tg.pressButton(user, user.id, messageId, button.callback_data);
+  return d.tg.waitFor(() => d.tg.callbackAnswers.find((a) => a.callback_query_id === id));
+}
