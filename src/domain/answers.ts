@@ -19,9 +19,14 @@ export function greetUser(desk: Desk, userId: number, language: Language): Promi
  * user's topic when there is one (after what is already queued there), else
  * in the thread it was written in.
  */
-export function answerManager(desk: Desk, at: { userId?: number | undefined; threadId?: number | undefined; replyTo: number }, text: string): Promise<void> {
+export function answerManager(
+  desk: Desk,
+  at: { userId?: number | undefined; chatId?: number | undefined; threadId?: number | undefined; replyTo: number },
+  text: string,
+): Promise<void> {
   const html = escapeHtml(text);
-  const job = at.userId !== undefined ? noticeToTopic(at.userId, html, at.replyTo) : noticeToGroup(html, { threadId: at.threadId, replyTo: at.replyTo });
+  const job =
+    at.userId !== undefined ? noticeToTopic(at.userId, html, at.replyTo, at.chatId) : noticeToGroup(html, { threadId: at.threadId, replyTo: at.replyTo });
   return desk.outbox.enqueue([job]);
 }
 

@@ -73,13 +73,18 @@ export function userPicksCategory(
     const open = latest && latest.status !== 'RESOLVED' ? latest : null;
     const ticketId = p.ticketId === 0 ? open?.id : p.ticketId;
     const ut = textsFor(languageOf(p.user.language_code));
-    if (p.questionMessageId) {
-      // The question is answered: its buttons go, the choice stays visible.
-      send(editMessage.make(userQueue(userId), { to: 'user', userId, messageId: p.questionMessageId, text: ut.categoryChosen(categoryLabel(category)) }));
-    }
     if (p.ticketId !== 0 && (!latest || latest.id !== p.ticketId || latest.status === 'RESOLVED')) {
       // A question about a ticket that is over: the choice would change nothing.
       return { outcome: 'refused' } as const;
+    }
+    // An old greeting's button does not override what the open ticket already has (a manager's choice, say).
+    if (p.ticketId === 0 && open?.categoryId != null) {
+      const has = desk.settings.category(open.categoryId);
+      return has ? ({ outcome: 'unchanged', category: has } as const) : ({ outcome: 'refused' } as const);
+    }
+    if (p.questionMessageId) {
+      // The question is answered: its buttons go, the choice stays visible.
+      send(editMessage.make(userQueue(userId), { to: 'user', userId, messageId: p.questionMessageId, text: ut.categoryChosen(categoryLabel(category)) }));
     }
     if (ticketId === undefined) {
       // A user who only pressed /start has no row yet: the choice is the first thing we keep about them.
@@ -89,8 +94,8 @@ export function userPicksCategory(
       if (latest?.categoryId === category.id) return { outcome: 'unchanged', category } as const;
       await store.setTicketCategory(ticketId, category.id);
       send(noticeToTopic(userId, desk.managerTexts.categoryByUser(escapeHtml(categoryLabel(category)))));
-      onCategoryChanged(send, userId, ticketId);
-      await followCategory(desk, store, send, userId, ticketId, category.id);
+      // Where the ticket lives first: the card and the name then go to the right topic.
+      if (!(await followCategory(desk, store, send, userId, ticketId, category.id))) onCategoryChanged(send, userId, ticketId);
     }
     if (category.prompt) send(noticeToUser(userId, category.prompt));
     return { outcome: 'set', category } as const;
@@ -106,8 +111,7 @@ export function managerSetsCategory(desk: Desk, p: { manager: Person; userId: nu
     if (ticket.categoryId === category.id) return { outcome: 'unchanged', category } as const;
     await store.setTicketCategory(p.ticketId, category.id);
     send(noticeToTopic(p.userId, desk.managerTexts.categoryByManager(escapeHtml(categoryLabel(category)), escapeHtml(displayName(p.manager)))));
-    onCategoryChanged(send, p.userId, p.ticketId);
-    await followCategory(desk, store, send, p.userId, p.ticketId, category.id);
+    if (!(await followCategory(desk, store, send, p.userId, p.ticketId, category.id))) onCategoryChanged(send, p.userId, p.ticketId);
     return { outcome: 'set', category } as const;
   });
 }
@@ -124,8 +128,10 @@ export function applyDefaultCategory(desk: Desk, ticketId: number, userId: numbe
   return decide(desk, async (store, send) => {
     const fallback = desk.settings.category(desk.settings.get('defaultCategoryId'));
     if (!fallback || fallback.archived) return;
+    // A ticket resolved meanwhile stays where it was resolved.
+    const ticket = await store.ticket(ticketId);
+    if (!ticket || ticket.status === 'RESOLVED') return;
     if (!(await store.setTicketCategoryIfNone(ticketId, fallback.id))) return;
-    onCategoryChanged(send, userId, ticketId);
-    await followCategory(desk, store, send, userId, ticketId, fallback.id);
+    if (!(await followCategory(desk, store, send, userId, ticketId, fallback.id))) onCategoryChanged(send, userId, ticketId);
   });
 }

@@ -31,7 +31,7 @@ export interface Desk {
 
 /** The main supergroup (SUPPORT_CHAT_ID), or a category's own. */
 export function isSupportGroup(desk: Pick<Desk, 'supportChatId' | 'settings'>, chatId: number): boolean {
-  return chatId === desk.supportChatId || desk.settings.categoryGroups().includes(chatId);
+  return chatId === desk.supportChatId || desk.settings.servedGroups().has(chatId);
 }
 
 /** The send queues: everything into one user's topic, and everything to one user, each in order. */

@@ -73,12 +73,26 @@ export interface DeskSettings {
   category(id: number | null | undefined): Category | undefined;
   /** The supergroups categories have of their own (archived ones too: their topics are still served). */
   categoryGroups(): number[];
+  /**
+   * Every supergroup the desk serves besides the main one: the categories'
+   * own, and any that still holds a user's topic (a category moved to another
+   * group leaves its open tickets behind, and their managers must still be
+   * heard).
+   */
+  servedGroups(): ReadonlySet<number>;
+  /** A user's topic now lives in this group. */
+  rememberGroup(chatId: number): void;
   reloadCategories(store: Store): Promise<void>;
 }
 
 export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): DeskSettings {
   const values = new Map<SettingKey, unknown>();
   let categories: Category[] = [];
+  const topicGroups = new Set<number>();
+  let served = new Set<number>();
+  const refreshServed = () => {
+    served = new Set([...topicGroups, ...categories.flatMap((c) => (c.chatId === null ? [] : [c.chatId]))]);
+  };
 
   const fallback = <K extends SettingKey>(key: K): SettingValue<K> => {
     const d: { [P in SettingKey]?: unknown } = {
@@ -110,6 +124,8 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
         if (result.success) values.set(key, result.data);
         else logger.warn({ key }, 'a stored setting does not fit its schema; using the default');
       }
+      topicGroups.clear();
+      for (const chatId of await store.topicGroups()) topicGroups.add(chatId);
       await settings.reloadCategories(store);
     },
     get(key) {
@@ -131,6 +147,12 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
     activeCategories: () => categories.filter((c) => !c.archived),
     category: (id) => (id == null ? undefined : categories.find((c) => c.id === id)),
     categoryGroups: () => [...new Set(categories.flatMap((c) => (c.chatId === null ? [] : [c.chatId])))],
+    servedGroups: () => served,
+    rememberGroup(chatId) {
+      if (topicGroups.has(chatId)) return;
+      topicGroups.add(chatId);
+      refreshServed();
+    },
     async reloadCategories(store) {
       categories = (await store.categories()).map((c) => ({
         id: c.id,
@@ -142,6 +164,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
         archived: c.archived,
         chatId: c.chatId === null ? null : Number(c.chatId),
       }));
+      refreshServed();
     },
   };
   return settings;

@@ -27,6 +27,7 @@ type TopicRow = NonNullable<Awaited<ReturnType<Store['topicOfUser']>>>;
  * Returns the topic and the one that was current before, if it changed.
  */
 export async function switchTopic(
+  desk: Pick<Desk, 'settings'>,
   store: Store,
   send: (job: NewJob) => void,
   userId: number,
@@ -37,6 +38,8 @@ export async function switchTopic(
   const queue = topicQueue(userId);
   let topic = await store.topicInGroup(userId, chatId);
   if (!topic) topic = await store.createTopic(userId, chatId);
+  // Served from now on, whatever happens to the category that sent the user there.
+  desk.settings.rememberGroup(chatId);
   await store.makeCurrent(userId, topic.id);
   // The jobs read which topic is current anew: the process remembers the previous one.
   send(openTopic.make(queue, { userId, moved: true }));
@@ -60,12 +63,13 @@ export async function followCategory(
   const latest = await store.latestTicket(userId);
   // Only the current ticket decides where the conversation is.
   if (!current || latest?.id !== ticketId) return false;
-  const { topic, previous } = await switchTopic(store, send, userId, groupOfCategory(desk, categoryId), current);
+  const { topic, previous } = await switchTopic(desk, store, send, userId, groupOfCategory(desk, categoryId), current);
   if (!previous) return false;
   await store.moveTicket(ticketId, topic.id);
   const queue = topicQueue(userId);
   send(postCard.make(queue, { ticketId }));
-  send(transferTicket.make(queue, { userId, ticketId, fromChatId: Number(previous.chatId), fromThreadId: previous.threadId }));
-  send(syncTopicName.make(queue, { userId }, { coalesceKey: `name:${userId}` }));
+  send(transferTicket.make(queue, { userId, ticketId, toTopicId: topic.id, fromChatId: Number(previous.chatId), fromThreadId: previous.threadId }));
+  // Not merged with a rename queued earlier: that one may run before the process learns of the move.
+  send(syncTopicName.make(queue, { userId }));
   return true;
 }

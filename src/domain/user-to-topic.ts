@@ -59,9 +59,10 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     const home = newTicket ? groupOfCategory(desk, chosen && !chosen.archived ? chosen.id : null) : null;
     if (!topic) {
       topic = await store.createTopic(userId, home ?? desk.supportChatId);
+      desk.settings.rememberGroup(home ?? desk.supportChatId);
       send(openTopic.make(queue, { userId }));
     } else if (home !== null && Number(topic.chatId) !== home) {
-      topic = (await switchTopic(store, send, userId, home, found)).topic;
+      topic = (await switchTopic(desk, store, send, userId, home, found)).topic;
       newTopic = topic.threadId === null;
     } else if (topic.closed && topic.threadId !== null) {
       // Managers would never see a message in a closed topic.

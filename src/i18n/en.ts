@@ -28,7 +28,7 @@ export const en: Texts = {
   movedHere: (n, from, carried) =>
     `↪️ Ticket #${n} moved here${from ? ` from the ${from}` : ''}.${carried ? ` Its last ${carried === 1 ? 'message follows' : `${carried} messages follow`}:` : ''}`,
   previousTopic: 'previous topic',
-  movedAway: (n, to) => `➡️ Ticket #${n} moved to its category's group: ${to}. Replies written here still reach the user.`,
+  movedAway: (n, to) => `➡️ Ticket #${n} moved to its category's group: ${to}.`,
   newTopic: 'new topic',
   categoryGroupProblem: (categories, chatId, reason) =>
     `⚠️ The group of ${categories} (${chatId}) cannot be used: ${reason} Its messages wait until this is fixed.`,
@@ -122,6 +122,7 @@ export const en: Texts = {
       hours: 'Could not read the hours. Use 09:00-18:00, or «off».',
       holidays: 'Could not read the dates. Use 2026-12-31 or 31.12.2026, separated by spaces.',
       groupId: 'That is not a supergroup id: it looks like -1001234567890.',
+      categoryName: 'Send one emoji and a name, like «🧾 Billing».',
       groupUnreachable: (d) => `the bot cannot see that group (Telegram: "${d}"). Add the bot there first.`,
       groupNotForum: 'that group is not a forum: turn on Topics in its settings.',
       groupNoRights: 'the bot is not an admin with the «Manage topics» right there: promote it first.',

@@ -136,6 +136,7 @@ export interface SettingsTexts {
     hours: string;
     holidays: string;
     groupId: string;
+    categoryName: string;
     groupUnreachable: (description: string) => string;
     groupNotForum: string;
     groupNoRights: string;

@@ -112,6 +112,8 @@ for (const kind of dbKinds) {
       d.tg.managerSends(d.group.id, d.manager, { text: 'Also checked on our side.' }, { threadId: mainTopic.message_thread_id });
       await d.tg.waitFor(() => d.botMessagesTo(ann).find((m) => text(m) === 'Also checked on our side.'));
 
+      // Billing goes back to the main group: Ann's open ticket stays in the billing group, which is still served.
+      assert.equal(await setBillingGroup('-'), '✅ Saved.');
       await d.restart();
       d.tg.managerSends(billing.id, bill, { text: 'Anything else?' }, { threadId: moved.message_thread_id });
       await d.tg.waitFor(() => d.botMessagesTo(ann).find((m) => text(m) === 'Anything else?'));

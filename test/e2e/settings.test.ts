@@ -143,6 +143,24 @@ for (const kind of dbKinds) {
       );
     });
 
+    // Bug: an admin who posts anonymously (as the group) can start a dialog but never answer it.
+    test('an admin posting anonymously answers a dialog too', async () => {
+      const panel = await openSettings(d);
+      await press(d, d.manager, panel, '🗂 Categories');
+      await waitForMessageText(d, panel, (t) => t.startsWith('🗂 Categories'));
+      const before = lastGroupMessageId(d);
+      await press(d, d.manager, panel, '➕ Add a category');
+      const prompt = await d.tg.waitFor(() =>
+        generalMessages(d).find((m) => m.message_id > before && text(m)?.startsWith('✏️ Reply to this message with the new category')),
+      );
+      const reply = d.tg.anonymousAdminSends(d.group.id, { text: '🛠 Tech' }, { replyToMessageId: prompt.message_id });
+      assert.equal(text(await answerTo(d, reply)), '✅ Saved.');
+      assert.deepEqual(
+        (await d.app.db.prisma.category.findMany()).map((c) => c.name),
+        ['Tech'],
+      );
+    });
+
     // Bugs: the language switch not taking effect until a restart; times on
     // the card still in UTC after the admins set a time zone.
     test("the managers' language and the group's time zone take effect at once", async () => {

@@ -16,7 +16,11 @@ managerReplies.on('message').filter(isManagerInUserTopic, async (ctx, next) => {
   if (isServiceMessage(message) || message.message_thread_id === undefined) return next();
   if (isCommand(message)) {
     // Commands the bot knows were handled before this feature; others are a manager's mistake.
-    await answerManager(ctx.desk, { userId: ctx.conversationUserId, replyTo: message.message_id }, ctx.desk.managerTexts.commandsNotRelayed);
+    await answerManager(
+      ctx.desk,
+      { userId: ctx.conversationUserId, chatId: ctx.chat.id, replyTo: message.message_id },
+      ctx.desk.managerTexts.commandsNotRelayed,
+    );
     return;
   }
   const result = await relayManagerReply(ctx.desk, {

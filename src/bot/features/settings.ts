@@ -37,6 +37,7 @@ export const settings = new Composer<Context>();
 
 const RECENT_CHANGES = 5;
 const NAME_MAX = 32;
+const EMOJI_MAX = 12;
 const DESCRIPTION_MAX = 200;
 const PROMPT_MAX = 500;
 /** Leaves room for the preview's header within Telegram's 4096. */
@@ -50,7 +51,7 @@ settings.command('settings', async (ctx, next) => {
   const replyTo = ctx.msg.message_id;
   const threadId = ctx.msg.is_topic_message ? ctx.msg.message_thread_id : undefined;
   if (ctx.conversationUserId !== undefined) {
-    await answerManager(ctx.desk, { userId: ctx.conversationUserId, replyTo }, t.notInUserTopic);
+    await answerManager(ctx.desk, { userId: ctx.conversationUserId, chatId: ctx.chat.id, replyTo }, t.notInUserTopic);
     return;
   }
   if (!(await ctx.isAdmin())) {
@@ -89,7 +90,9 @@ settings.callbackQuery(settingsData.trigger, async (ctx) => {
 settings.on('message', async (ctx, next) => {
   const replied = ctx.msg.reply_to_message;
   if (!inSupportGroup(ctx) || ctx.conversationUserId !== undefined || !replied || !ctx.from || replied.from?.id !== ctx.me.id) return next();
-  const dialog = await ctx.desk.store.dialogOf(ctx.from.id);
+  // An admin posting anonymously writes as the group: their dialog is found by its prompt.
+  const anonymous = ctx.msg.sender_chat?.id === ctx.chat.id;
+  const dialog = anonymous ? await ctx.desk.store.dialogByPrompt(replied.message_id) : await ctx.desk.store.dialogOf(ctx.from.id);
   if (!dialog || dialog.promptMessageId !== replied.message_id) return next();
   if (!(await ctx.isAdmin())) return next();
   await answerDialog(ctx, dialog, ctx.msg);
@@ -246,12 +249,14 @@ async function answerDialog(ctx: Context, dialog: Dialog, msg: Message): Promise
   const desk = ctx.desk;
   const t = desk.managerTexts.settings;
   const actor = actorOf(ctx.from!);
+  // The dialog's owner (the same person, also when they post anonymously).
+  const adminId = Number(dialog.adminId);
   const at = { threadId: threadOf(ctx), replyTo: msg.message_id };
   const refuse = (text: string) => answerManager(desk, at, text);
   const text = msg.text?.trim();
   if (!text) return refuse(t.invalid.textOnly);
   const done = async (screen: Screen | undefined) => {
-    await endDialog(desk, actor.id);
+    await endDialog(desk, adminId);
     await answerManager(desk, at, t.saved);
     if (dialog.panelMessageId && screen) await editInGroup(desk, dialog.panelMessageId, screen);
   };
@@ -266,7 +271,7 @@ async function answerDialog(ctx: Context, dialog: Dialog, msg: Message): Promise
       const raw = msg.text ?? '';
       if (raw.length > GREETING_MAX) return refuse(t.invalid.tooLong(GREETING_MAX));
       const draft: FormattedText = { text: raw, ...(msg.entities?.length ? { entities: msg.entities } : {}) };
-      await desk.store.setDialogDraft(actor.id, JSON.stringify(draft));
+      await desk.store.setDialogDraft(adminId, JSON.stringify(draft));
       const header = `${t.preview(t.languageName[language])}\n\n`;
       await postFormattedToGroup(desk, at, {
         text: header + raw,
@@ -279,7 +284,8 @@ async function answerDialog(ctx: Context, dialog: Dialog, msg: Message): Promise
     case 'categoryNew':
     case 'categoryName': {
       const parsed = parseCategoryName(text);
-      if (!parsed || parsed.name.length > NAME_MAX) return refuse(t.invalid.tooLong(NAME_MAX));
+      if (!parsed) return refuse(t.invalid.categoryName);
+      if (parsed.name.length > NAME_MAX) return refuse(t.invalid.tooLong(NAME_MAX));
       if (dialog.kind === 'categoryNew') {
         await addCategory(desk, actor, parsed, t.changed.categoryAdded(categoryLabel(parsed)));
         return done(categoriesScreen(desk));
@@ -339,7 +345,7 @@ async function answerDialog(ctx: Context, dialog: Dialog, msg: Message): Promise
     }
     default:
       // A dialog of a kind this version does not know (written by another version): end it.
-      await endDialog(desk, actor.id);
+      await endDialog(desk, adminId);
       return refuse(desk.managerTexts.buttonOutdated);
   }
 }
@@ -352,5 +358,6 @@ export function parseCategoryName(text: string): { emoji: string; name: string }
     );
   const emoji = m ? m[1]! : '🗂';
   const name = (m ? m[2]! : text).replace(/\s+/g, ' ').trim();
-  return name ? { emoji, name } : undefined;
+  // One emoji (a flag or a joined one is several code points, never more than a dozen).
+  return name && emoji.length <= EMOJI_MAX ? { emoji, name } : undefined;
 }

@@ -34,11 +34,11 @@ ticketStatus.command('close', async (ctx, next) => {
   const userId = ctx.conversationUserId;
   const ticket = await ctx.desk.store.latestTicket(userId);
   if (!ticket) {
-    await answerManager(ctx.desk, { userId, replyTo }, t.unknownTicket);
+    await answerManager(ctx.desk, { userId, chatId: ctx.chat.id, replyTo }, t.unknownTicket);
     return;
   }
   const result = await changeTicketStatus(ctx.desk, { ticketId: ticket.id, to: 'RESOLVED', manager: ctx.from, userId });
-  await answerManager(ctx.desk, { userId, replyTo }, answerText(t, result));
+  await answerManager(ctx.desk, { userId, chatId: ctx.chat.id, replyTo }, answerText(t, result));
 });
 
 function answerText(t: Texts, result: StatusChangeResult): string {

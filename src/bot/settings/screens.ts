@@ -11,6 +11,9 @@ import { settingsButton as button } from '../callback-data/settings.js';
 /** The languages greetings are kept in, by their index in callback data. */
 export const GREETING_LANGUAGES: readonly Language[] = ['ru', 'en'];
 
+const GREETING_PREVIEW = 300;
+const shorten = (text: string, max: number) => (text.length <= max ? text : `${Array.from(text.slice(0, max)).slice(0, -1).join('')}…`);
+
 export interface Screen {
   html: string;
   keyboard: InlineKeyboardMarkup;
@@ -61,7 +64,8 @@ export function greetingsScreen(desk: Desk): Screen {
   const parts = [t.greetings.title];
   for (const l of GREETING_LANGUAGES) {
     const own = desk.settings.greeting(l);
-    parts.push('', t.greetings.current(t.languageName[l]), own ? escapeHtml(own.text) : t.greetings.builtIn);
+    // Shortened: two long greetings in full would pass Telegram's 4096 characters and the screen could not be shown.
+    parts.push('', t.greetings.current(t.languageName[l]), own ? escapeHtml(shorten(own.text, GREETING_PREVIEW)) : t.greetings.builtIn);
   }
   return {
     html: parts.join('\n'),

@@ -33,6 +33,10 @@ export function settingsQueries(db: Queryable) {
       return db.settingsDialog.findUnique({ where: { adminId: BigInt(adminId) } });
     },
 
+    dialogByPrompt(promptMessageId: number) {
+      return db.settingsDialog.findFirst({ where: { promptMessageId } });
+    },
+
     /** Starts a dialog, replacing the admin's earlier one: an admin answers one question at a time. */
     startDialog(adminId: number, d: { kind: string; arg: number; panelMessageId: number | null }, now: Date) {
       const data = { kind: d.kind, arg: d.arg, panelMessageId: d.panelMessageId, promptMessageId: null, draft: null, startedAt: now };

@@ -23,6 +23,12 @@ export function topicQueries(db: Queryable) {
       return db.topic.findMany({ where: { threadId: { not: null } }, select: { userId: true, chatId: true, threadId: true, current: true } });
     },
 
+    /** Every group that holds a user's topic. */
+    async topicGroups(): Promise<number[]> {
+      const rows = await db.topic.findMany({ distinct: ['chatId'], select: { chatId: true } });
+      return rows.map((r) => Number(r.chatId));
+    },
+
     topicByThread(chatId: number, threadId: number) {
       return db.topic.findUnique({ where: { chatId_threadId: { chatId: BigInt(chatId), threadId } } });
     },

@@ -31,7 +31,7 @@ export const copyToUser = defineJob('copyToUser', z.object({ messageId: idSchema
       desk,
       userId,
       batch.map((m) => m.id),
-      first.topicMessageId!,
+      { chatId: Number(first.topicChatId ?? desk.supportChatId), messageId: first.topicMessageId! },
       error,
     );
   }

@@ -30,7 +30,9 @@ export const editCopy = defineJob('editCopy', z.object({ messageId: idSchema, co
   } catch (error) {
     if (!(error instanceof DeliveryError) || error.transient) throw error;
     if (error.failure === 'too-long' || error.failure === 'blocked' || error.failure === 'deactivated') {
-      return inbound ? failInbound(desk, userId, [], error) : failOutbound(desk, userId, [], m.topicMessageId!, error);
+      return inbound
+        ? failInbound(desk, userId, [], error)
+        : failOutbound(desk, userId, [], { chatId: Number(m.topicChatId ?? desk.supportChatId), messageId: m.topicMessageId! }, error);
     }
   }
   // Telegram cannot edit the copy: post the new version as a reply to it, marked as edited.

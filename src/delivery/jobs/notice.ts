@@ -31,7 +31,8 @@ const content = {
 };
 
 const payload = z.discriminatedUnion('to', [
-  z.object({ to: z.literal('topic'), userId: idSchema, ...content }),
+  // chatId: the group the manager acted in, when the user has topics in several (see domain/ticket-moves.ts).
+  z.object({ to: z.literal('topic'), userId: idSchema, chatId: z.number().int().optional(), ...content }),
   z.object({ to: z.literal('user'), userId: idSchema, ...content }),
   z.object({ to: z.literal('group'), threadId: z.number().int().positive().optional(), ...content }),
 ]);
@@ -45,8 +46,12 @@ export const notice = defineJob('notice', payload, async (n, { desk, topics }) =
     ...(n.replyTo ? { replyTo: n.replyTo } : {}),
   };
   try {
-    if (n.to === 'topic') await topics.intoTopic(n.userId, (at) => desk.courier.post(at, post));
-    else if (n.to === 'user') await desk.courier.post({ chat: 'user', userId: n.userId }, post);
+    if (n.to === 'topic') {
+      // An answer to a manager goes where they are: their group's topic of this user, if that is not the current one.
+      const there = n.chatId !== undefined && n.chatId !== (await topics.topicOf(n.userId)).chatId ? await desk.store.topicInGroup(n.userId, n.chatId) : null;
+      if (there?.threadId != null) await desk.courier.post({ chat: 'support', chatId: n.chatId, threadId: there.threadId }, post);
+      else await topics.intoTopic(n.userId, (at) => desk.courier.post(at, post));
+    } else if (n.to === 'user') await desk.courier.post({ chat: 'user', userId: n.userId }, post);
     else await desk.courier.post({ chat: 'support', ...(n.threadId !== undefined ? { threadId: n.threadId } : {}) }, post);
   } catch (error) {
     // Nobody is left to tell: the user blocked the bot meanwhile, or the thread was deleted.
@@ -59,8 +64,8 @@ export const notice = defineJob('notice', payload, async (n, { desk, topics }) =
 });
 
 /** A notice to the managers in a user's topic (HTML). */
-export function noticeToTopic(userId: number, html: string, replyTo?: number): NewJob {
-  return notice.make(topicQueue(userId), { to: 'topic', userId, html, ...(replyTo ? { replyTo } : {}) });
+export function noticeToTopic(userId: number, html: string, replyTo?: number, chatId?: number): NewJob {
+  return notice.make(topicQueue(userId), { to: 'topic', userId, html, ...(replyTo ? { replyTo } : {}), ...(chatId !== undefined ? { chatId } : {}) });
 }
 
 /** A notice to the user in their private chat (plain text, or an admin's text with its formatting; buttons if given). */

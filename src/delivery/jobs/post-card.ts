@@ -7,7 +7,15 @@ export const postCard = defineJob('postCard', z.object({ ticketId: idSchema }), 
   const ticket = await desk.store.ticket(ticketId);
   if (!ticket) return;
   const card = await cardMessage(desk, ticketId);
-  // A topic re-created since this job was queued (the old one was deleted) already got this ticket's card, saying so.
-  const cardId = await topics.intoTopic(Number(ticket.userId), async (at) => (await desk.store.ticket(ticketId))?.cardMessageId ?? desk.courier.post(at, card));
-  return { record: (tx) => [tx.ticket.update({ where: { id: ticketId }, data: { cardMessageId: cardId } })] };
+  const cardId = await topics.intoTopic(Number(ticket.userId), async (at) => {
+    const now = await desk.store.ticket(ticketId);
+    // The ticket moved to another group's topic since (its category): the
+    // move queued a card of its own there, after the process learns of it.
+    if (!now || Number(now.topic.chatId) !== at.chatId) return undefined;
+    // A topic re-created since this job was queued (the old one was deleted) already got this ticket's card, saying so.
+    return now.cardMessageId ?? desk.courier.post(at, card);
+  });
+  if (cardId === undefined) return;
+  // Only while the ticket is still in that topic.
+  return { record: (tx) => [tx.ticket.updateMany({ where: { id: ticketId, topicId: ticket.topicId }, data: { cardMessageId: cardId } })] };
 });

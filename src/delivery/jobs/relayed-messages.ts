@@ -44,7 +44,13 @@ export async function failInbound(desk: Desk, userId: number, messageIds: number
 }
 
 /** A manager's reply Telegram will not deliver: the managers see why, under the reply. */
-export function failOutbound(desk: Desk, userId: number, messageIds: number[], managerMessageId: number, error: DeliveryError): JobOutcome {
+export function failOutbound(
+  desk: Desk,
+  userId: number,
+  messageIds: number[],
+  manager: { chatId: number; messageId: number },
+  error: DeliveryError,
+): JobOutcome {
   desk.logger.warn({ user_id: userId, failure: error.failure, description: error.description }, 'manager message not delivered');
   const t = desk.managerTexts;
   const blocked = error.failure === 'blocked' || error.failure === 'deactivated';
@@ -61,6 +67,6 @@ export function failOutbound(desk: Desk, userId: number, messageIds: number[], m
       tx.message.updateMany({ where: { id: { in: messageIds } }, data: { state: 'FAILED', error: error.description } }),
       ...(blocked ? [tx.user.updateMany({ where: { id: BigInt(userId) }, data: { blocked: true } })] : []),
     ],
-    followUps: [noticeToTopic(userId, escapeHtml(t.replyNotDelivered(reason)), managerMessageId)],
+    followUps: [noticeToTopic(userId, escapeHtml(t.replyNotDelivered(reason)), manager.messageId, manager.chatId)],
   };
 }

@@ -17,14 +17,25 @@ export function topicLink(chatId: number, threadId: number): string {
 
 export const transferTicket = defineJob(
   'transferTicket',
-  z.object({ userId: idSchema, ticketId: idSchema, fromChatId: z.number().int(), fromThreadId: z.number().int().positive().nullable() }),
+  z.object({
+    userId: idSchema,
+    ticketId: idSchema,
+    /** The topic the ticket moved to. */
+    toTopicId: idSchema,
+    fromChatId: z.number().int(),
+    fromThreadId: z.number().int().positive().nullable(),
+  }),
   async (p, { desk, topics }) => {
     const t = desk.managerTexts;
+    // Moved on again since (a quick change of mind): the later move tells its own story.
+    const ticket = await desk.store.ticket(p.ticketId);
+    if (ticket?.topicId !== p.toTopicId) return;
     const messages = await desk.store.lastMessagesOfTicket(p.ticketId, CARRIED_MESSAGES);
-    const to = await topics.topicOf(p.userId);
     const from = p.fromThreadId === null ? null : topicLink(p.fromChatId, p.fromThreadId);
-    await desk.courier.post(to, {
-      html: t.movedHere(p.ticketId, from ? `<a href="${escapeHtml(from)}">${escapeHtml(t.previousTopic)}</a>` : null, messages.length),
+    const header = t.movedHere(p.ticketId, from ? `<a href="${escapeHtml(from)}">${escapeHtml(t.previousTopic)}</a>` : null, messages.length);
+    const to = await topics.intoTopic(p.userId, async (at) => {
+      await desk.courier.post(at, { html: header });
+      return at;
     });
     for (const m of messages) {
       const source: Place | null =
@@ -49,10 +60,14 @@ export const transferTicket = defineJob(
         await desk.courier.post(old, {
           html: t.movedAway(p.ticketId, `<a href="${escapeHtml(topicLink(to.chatId, to.threadId))}">${escapeHtml(t.newTopic)}</a>`),
         });
+        // Closed, so its name (still the ticket's old status) does not sit among the open ones; the user's next ticket there reopens it.
+        await desk.courier.closeTopic(old);
       } catch (error) {
         // The old topic was deleted meanwhile: nobody is left there to tell.
         if (!(error instanceof DeliveryError && error.failure === 'thread-missing')) throw error;
+        return;
       }
+      return { record: (tx) => [tx.topic.updateMany({ where: { chatId: BigInt(old.chatId), threadId: old.threadId }, data: { closed: true } })] };
     }
   },
 );
