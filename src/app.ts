@@ -11,6 +11,7 @@ import { createDb, type Database } from './db/client.js';
 import { isTransientDbError } from './db/errors.js';
 import { createDbHealth } from './db/health.js';
 import { createInstanceLock } from './db/instance-lock.js';
+import { checkDatabase, DatabaseStartupError } from './db/startup-check.js';
 import { createLease } from './db/lease.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createJobHandlers } from './delivery/jobs/index.js';
@@ -184,6 +185,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   return {
     db,
     async start() {
+      // A database that cannot be used at all is a setting to fix: one line, and stop.
+      try {
+        await checkDatabase(config.DATABASE_URL);
+      } catch (error) {
+        if (error instanceof DatabaseStartupError) throw new StartupError(error.message);
+        throw error;
+      }
       // Before anything is sent or polled: one instance per database.
       if (!(await lease.acquire(isStopping))) throw new StartupError('Stopped while waiting for another instance to stop.');
       // The lease runs from now: should it lapse during start-up, serve() does not start.

@@ -59,7 +59,10 @@ export function createDb(url: string): Database {
   const provider = providerOf(url);
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
-    mkdirSync(dirname(path), { recursive: true });
+    // A folder that cannot be made is reported by startup-check.ts, in words.
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch {}
     const factory = () => new PrismaBetterSqlite3({ url: path });
     const prisma = new SqliteClient({ adapter: factory() });
     return {

@@ -2,7 +2,12 @@
 // problem, and a non-zero exit. Runs the real entry point (src/main.ts) as a
 // child process, as `npm start` would.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { startFakeTelegram, type FakeTelegram } from '../fake-telegram/server.js';
 import { runBotProcess as runMain, startBotProcess } from '../support/bot-process.js';
 import { freshDatabase, type TestDatabase } from '../support/databases.js';
@@ -103,5 +108,79 @@ describe('start-up', () => {
     assert.match(r.stdout, /"msg":"stopped"/);
     assert.ok(!r.stdout.includes(tg.token.split(':')[1]!), 'the token is never logged');
     assert.ok(tg.calls.some((c) => c.method === 'getUpdates'));
+  });
+});
+
+// A database the bot cannot use at all is a setting to fix: one line naming
+// DATABASE_URL (password blanked) and what to do, exit 1, never a stack
+// trace or an endless wait. Bug each catches: the start-up check missing (a
+// JSON stack trace, or "database unreachable: waiting" forever).
+describe('start-up with a database it cannot use', () => {
+  let tg: FakeTelegram;
+  before(async () => {
+    tg = await startFakeTelegram({ token: TEST_TOKEN });
+  });
+  after(async () => {
+    await tg.stop();
+  });
+
+  async function expectOneLine(databaseUrl: string, expected: RegExp) {
+    const r = await runMain({ BOT_TOKEN: TEST_TOKEN, SUPPORT_CHAT_ID: '-1001234567890', TELEGRAM_API_ROOT: tg.apiRoot, DATABASE_URL: databaseUrl });
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0] ?? '', expected);
+    assert.ok(!r.stderr.includes('s3cret') && !r.stdout.includes('s3cret'), 'the password is never printed');
+  }
+
+  const pg = (path: string) => (process.env.TEST_PG_URL ?? 'postgresql://root@127.0.0.1:5432/postgres').replace(/\/[^/]*$/, `/${path}`);
+
+  // A bug here means an endless wait: each case fails within a bound instead.
+  const bounded = { timeout: 30_000 };
+
+  test('PostgreSQL refusing connections', bounded, () =>
+    expectOneLine(
+      'postgresql://root:s3cret@127.0.0.1:5999/postgres',
+      /^DATABASE_URL postgresql:\/\/root:\*\*\*@127\.0\.0\.1:5999\/postgres: nothing accepts connections at 127\.0\.0\.1:5999\. Is PostgreSQL running there/,
+    ),
+  );
+  test('an unknown host', bounded, () =>
+    expectOneLine('postgresql://root@db.invalid:5432/postgres', /^DATABASE_URL postgresql:\/\/root@db\.invalid:5432\/postgres: the host in it is unknown/),
+  );
+  test('a database that does not exist', bounded, () =>
+    expectOneLine(pg('no_such_database'), /: the database "no_such_database" does not exist\. Create it \(createdb no_such_database\)/),
+  );
+  test('a role that does not exist', bounded, () =>
+    expectOneLine(
+      pg('postgres').replace(/\/\/[^@]*@/, '//no_such_role:s3cret@'),
+      /^DATABASE_URL postgresql:\/\/no_such_role:\*\*\*@.*: PostgreSQL refuses the role "no_such_role"/,
+    ),
+  );
+  test('a SQLite path whose folder is a file', bounded, () =>
+    expectOneLine('file:/etc/hostname/topic.db', /^DATABASE_URL file:\/etc\/hostname\/topic\.db: \/etc\/hostname is a file, not a folder/),
+  );
+
+  test('a SQLite folder that cannot be written', bounded, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'topic-ro-'));
+    // Root ignores permission bits; an immutable folder stops root too.
+    if (spawnSync('chattr', ['+i', dir]).status !== 0) return t.skip('chattr +i is not supported on this file system');
+    try {
+      await expectOneLine(`file:${dir}/topic.db`, /: the file or its folder cannot be written \(SQLITE_CANTOPEN\)\. Give the bot write access/);
+    } finally {
+      spawnSync('chattr', ['-i', dir]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a SQLite file held by another program', bounded, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topic-held-'));
+    const other = new Database(join(dir, 'topic.db'));
+    other.exec('CREATE TABLE t (x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)');
+    try {
+      await expectOneLine(`file:${dir}/topic.db`, /: the file is locked by another program .*Close it, then start again\.$/);
+    } finally {
+      other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
