@@ -1,5 +1,7 @@
 // Entry point: reads the environment (.env too), builds the app, runs it
 // until SIGINT/SIGTERM. Wiring only.
+// First: an older Node.js stops here with one line.
+import './check-node.js';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { createApp, StartupError } from './app.js';
@@ -20,11 +22,21 @@ try {
   process.exit(1);
 }
 
-const logger = createLogger(config.LOG_LEVEL, { secrets: [config.BOT_TOKEN, databasePassword(config.DATABASE_URL)] });
+// A person at a terminal reads lines, not JSON; machines (Docker's log, a collector) keep JSON.
+const tty = process.stdout.isTTY === true;
+const logger = createLogger(config.LOG_LEVEL, { secrets: [config.BOT_TOKEN, databasePassword(config.DATABASE_URL)], pretty: tty });
+
+/**
+ * A problem the bot stops on, said once: at a terminal the readable log line
+ * is all; otherwise the JSON log has it and stderr gets the plain line.
+ */
+function fatal(message: string, err?: unknown): void {
+  logger.fatal(err === undefined ? {} : { err }, message);
+  if (!tty) process.stderr.write(`${message}\n`);
+}
 const app = createApp(config, logger, {
   onFatal: (message) => {
-    logger.fatal(message);
-    process.stderr.write(`${message}\n`);
+    fatal(message);
     void app.stop().finally(() => process.exit(1));
   },
 });
@@ -39,33 +51,41 @@ process.on('uncaughtException', (error) => {
     logger.warn({ err: error.message }, 'a database connection failed outside a query; carrying on');
     return;
   }
-  logger.fatal({ err: error }, 'unexpected error; exiting');
-  process.stderr.write(`${error.stack ?? error.message}\n`);
+  fatal(`unexpected error; exiting: ${error.stack ?? error.message}`);
   void app.stop().finally(() => process.exit(1));
 });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    logger.info({ signal }, 'shutting down');
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
+let shuttingDown = false;
+function shutDown(reason: string): void {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ reason }, 'shutting down');
+  app.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutDown(signal));
+
+// `npm start` does not pass SIGTERM on (npm 11 just exits): the bot would be
+// left polling, an orphan, and the next start would wait for it forever.
+// Whoever started us is gone when our parent changes; that is a stop too.
+// (In Docker, node is PID 1 and has no parent to lose.)
+const parentAtStart = process.ppid;
+if (parentAtStart > 1) {
+  setInterval(() => {
+    if (process.ppid !== parentAtStart) shutDown('the process that started the bot (npm?) has exited');
+  }, 500).unref();
 }
 
 try {
   await app.start();
 } catch (error) {
-  if (error instanceof StartupError) {
-    logger.fatal(error.message);
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    logger.fatal({ err: error }, 'start-up failed');
-  }
+  if (error instanceof StartupError) fatal(error.message);
+  else fatal(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   await app.stop().catch(() => undefined);
   process.exit(1);
 }

@@ -184,3 +184,29 @@ describe('start-up with a database it cannot use', () => {
     }
   });
 });
+
+// Bugs: JSON at a terminal; a fatal problem printed twice there (the log and stderr).
+describe('at a terminal', () => {
+  test('the log is readable lines, and a fatal problem is said once', { timeout: 30_000 }, async (t) => {
+    if (spawnSync('script', ['--version']).status !== 0) return t.skip('script(1) is not installed');
+    // script(1) runs the bot under a pseudo-terminal, as a person's shell would.
+    const r = spawnSync('script', ['-qec', `${process.execPath} --import tsx src/main.ts`, '/dev/null'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      encoding: 'utf8',
+      timeout: 25_000,
+      env: {
+        PATH: process.env.PATH ?? '',
+        DOTENV_CONFIG_PATH: '/nonexistent',
+        BOT_TOKEN: TEST_TOKEN,
+        SUPPORT_CHAT_ID: '-1001234567890',
+        DATABASE_URL: 'postgresql://root:s3cret@127.0.0.1:5999/postgres',
+      },
+    });
+    // Colours off: the terminal's escape codes (ESC [ … m).
+    const screen = r.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+    assert.equal(screen.split('nothing accepts connections at 127.0.0.1:5999').length - 1, 1, screen);
+    assert.match(screen, /FATAL: DATABASE_URL postgresql:\/\/root:\*\*\*@127\.0\.0\.1:5999\/postgres/);
+    assert.doesNotMatch(screen, /\{"level"/, 'no JSON at a terminal');
+    assert.ok(!screen.includes('s3cret'));
+  });
+});
