@@ -27,12 +27,16 @@ import { createDeskSettings } from './domain/settings.js';
 import { textsFor } from './i18n/index.js';
 import { sleep } from './lib/sleep.js';
 import type { Logger } from './logger.js';
+import { createMetrics, serveMetrics } from './metrics.js';
+import type { Server } from 'node:http';
 
 /** A problem an admin must fix before the bot can serve; the message says how. */
 export class StartupError extends Error {}
 
 export interface App {
   readonly db: Database;
+  /** True while this instance polls Telegram (the health check's answer). */
+  polling(): boolean;
   start(): Promise<void>;
   /** Stops polling, lets in-flight work finish (bounded), closes the database. */
   stop(): Promise<void>;
@@ -51,15 +55,23 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const db = createDb(config.DATABASE_URL);
   // The relay's own Api: no auto-retry here, the courier obeys 429s per target itself.
   const relayApi = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT });
+  const metrics = createMetrics();
+  let metricsServer: Server | undefined;
   const limiter = new RateLimiter({ privateChat: config.LIMIT_PRIVATE_CHAT, group: config.LIMIT_GROUP, global: config.LIMIT_GLOBAL });
-  const courier = createTelegramCourier({ api: relayApi, supportChatId: config.SUPPORT_CHAT_ID, limiter, logger });
+  const courier = createTelegramCourier({
+    api: relayApi,
+    supportChatId: config.SUPPORT_CHAT_ID,
+    limiter,
+    logger,
+    on429: (scope) => metrics.telegram429.inc({ scope }),
+  });
   const settings = createDeskSettings({ managerLanguage: config.MANAGER_LANGUAGE, greetings: { ru: config.GREETING_RU, en: config.GREETING_EN } }, logger);
   // The admins may switch the managers' language in /settings at any time.
   const managerTexts = () => textsFor(settings.get('managerLanguage'));
   // Through the outbox like every other send; the log has it either way.
   const tellGeneral = (text: string) =>
     void alertGroup(desk, text).catch((error: unknown) => logger.error({ err: String(error) }, 'could not queue a notice to General'));
-  const health = createDbHealth(logger, config.DATABASE_URL);
+  const health = createDbHealth(logger, config.DATABASE_URL, () => metrics.databaseErrors.inc());
   const outbox = new Outbox(db.prisma, logger, {
     health,
     onFailed: (job) => {
@@ -86,10 +98,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   };
   const threads = createTopicThreads(desk);
   // The handlers send what the desk decided; they need the desk, the desk needs the outbox.
-  outbox.setHandlers(createJobHandlers({ desk, topics: threads }));
+  outbox.setHandlers(createJobHandlers({ desk, topics: threads, relayed: (direction, count) => metrics.relayed.inc({ direction }, count) }));
   let stopping: Promise<void> | undefined;
   const isStopping = () => stopping !== undefined;
-  const bot = createBot(config, { logger, desk, threads, health, isStopping });
+  const bot = createBot(config, { logger, desk, threads, health, isStopping, onHandled: () => metrics.updatesHandled.inc() });
   const updates = createDurableRunner(bot, db.prisma, logger, { allowedUpdates: ALLOWED_UPDATES, concurrency: 64, health });
   const lease = createLease({ lock: createInstanceLock(config.DATABASE_URL), logger, health, canLapse: db.provider === 'postgresql' });
   let runner: RunnerHandle | undefined;
@@ -182,9 +194,28 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     });
   };
 
+  const polling = () => serving && runner?.isRunning() === true && !isStopping();
+  metrics.observe({
+    outboxDepth: () => outbox.size,
+    oldestJobAgeSeconds: async () => {
+      const oldest = await db.prisma.outboxJob.findFirst({ where: { state: 'PENDING' }, orderBy: { id: 'asc' }, select: { createdAt: true } });
+      return oldest ? Math.max(0, (Date.now() - oldest.createdAt.getTime()) / 1000) : 0;
+    },
+    held: () => outbox.holding,
+    polling,
+  });
+
   return {
     db,
+    polling,
     async start() {
+      // First, so that a health check sees "not polling" while the bot starts or waits as a standby.
+      if (config.METRICS_PORT !== undefined) {
+        metricsServer = await serveMetrics(metrics, config.METRICS_PORT, polling).catch((error: unknown) => {
+          throw new StartupError(`METRICS_PORT ${config.METRICS_PORT}: cannot listen there (${error instanceof Error ? error.message : String(error)}).`);
+        });
+        logger.info({ port: config.METRICS_PORT }, 'serving /metrics and /health');
+      }
       // A database that cannot be used at all is a setting to fix: one line, and stop.
       try {
         await checkDatabase(config.DATABASE_URL);
@@ -218,6 +249,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         await outbox.stop(4_000);
         await db.close();
         await lease.release();
+        await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
         logger.info({ pending_jobs: outbox.size }, 'stopped');
       })();
       return stopping;

@@ -50,6 +50,14 @@ export const configSchema = z.object({
     .regex(/^[1-9]\d{0,4}$/, 'must be a whole number of seconds, like 60')
     .transform(Number)
     .prefault('60'),
+  /** Serve Prometheus metrics (/metrics) and a health check (/health) on this port; unset: off. */
+  METRICS_PORT: z
+    .string()
+    .trim()
+    .regex(/^\d{1,5}$/, 'must be a port number, like 9464')
+    .transform(Number)
+    .refine((p) => p >= 1 && p <= 65535, 'must be a port number between 1 and 65535')
+    .optional(),
   /** Language of the texts the bot writes into the managers' supergroup. */
   MANAGER_LANGUAGE: z.enum(languages).default('ru'),
   /** Overrides of the /start greeting; empty means the built-in text. */

@@ -29,6 +29,8 @@ export interface BotDeps {
   desk: Desk;
   threads: Pick<TopicThreads, 'userOfThread'>;
   health: DbHealth;
+  /** Told of each update handled (for the metrics). */
+  onHandled?: () => void;
   /** True once the service is shutting down: an update waiting for the database gives up then. */
   isStopping: () => boolean;
   botInfo?: UserFromGetMe;
@@ -98,6 +100,7 @@ export function createBot(config: Config, deps: BotDeps) {
     for (let attempt = 1; ; attempt++) {
       try {
         await handleFeatures(ctx, async () => {});
+        deps.onHandled?.();
         if (attempt > 1) deps.health.ok();
         return;
       } catch (error) {

@@ -23,10 +23,11 @@ export function blankPassword(url: string): string {
   }
 }
 
-export function createDbHealth(logger: Logger, url: string): DbHealth {
+export function createDbHealth(logger: Logger, url: string, onError: () => void = () => {}): DbHealth {
   let downSince: number | undefined;
   return {
     failed(error) {
+      onError();
       if (downSince !== undefined) return;
       downSince = Date.now();
       const reason = error instanceof Error ? error.message.split('\n').filter(Boolean).pop() : String(error);

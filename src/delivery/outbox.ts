@@ -199,6 +199,11 @@ export class Outbox {
   }
 
   /** Jobs waiting or in flight (for tests' and benchmarks' eyes, and the log). */
+  /** True while sends are held because the bot cannot post in a support group. */
+  get holding(): boolean {
+    return this.held;
+  }
+
   get size(): number {
     let n = 0;
     for (const q of this.queues.values()) n += q.jobs.length;

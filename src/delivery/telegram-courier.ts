@@ -37,13 +37,15 @@ export function classifyTelegramError(error: unknown): DeliveryError | undefined
 const notModified = /not modified|TOPIC_NOT_MODIFIED/;
 
 export interface CourierDeps {
+  /** Told of each 429, by the kind of target (for the metrics). */
+  on429?: (scope: 'group' | 'private') => void;
   api: Api;
   supportChatId: number;
   limiter: RateLimiter;
   logger: Logger;
 }
 
-export function createTelegramCourier({ api, supportChatId, limiter, logger }: CourierDeps): Courier {
+export function createTelegramCourier({ api, supportChatId, limiter, logger, on429 }: CourierDeps): Courier {
   const chatOf = (p: Place) => (p.chat === 'support' ? (p.chatId ?? supportChatId) : p.userId);
   // Each group has its own budget: a category's own group adds capacity.
   const targetOf = (p: Place): Target => (p.chat === 'support' ? { kind: 'group', chatId: chatOf(p) } : { kind: 'private', chatId: p.userId });
@@ -59,6 +61,7 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger }: C
         if (error instanceof GrammyError && error.error_code === 429) {
           const retryAfter = error.parameters.retry_after ?? 1;
           limiter.penalize(target, retryAfter);
+          on429?.(target.kind);
           logger.warn({ method: error.method, chat_id: chatOf(place), retry_after: retryAfter }, 'Telegram asked to slow down (429)');
           continue;
         }

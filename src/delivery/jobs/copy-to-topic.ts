@@ -5,7 +5,7 @@ import { DeliveryError } from '../courier.js';
 import { defineJob, idSchema } from './job.js';
 import { batchOf, failInbound, topicReplyTarget } from './relayed-messages.js';
 
-export const copyToTopic = defineJob('copyToTopic', z.object({ messageId: idSchema }), async ({ messageId }, { desk, topics }) => {
+export const copyToTopic = defineJob('copyToTopic', z.object({ messageId: idSchema }), async ({ messageId }, { desk, topics, relayed }) => {
   const batch = await batchOf(desk, messageId);
   const first = batch[0];
   if (!first) return;
@@ -18,6 +18,7 @@ export const copyToTopic = defineJob('copyToTopic', z.object({ messageId: idSche
       copies: await desk.courier.copy({ chat: 'user', userId }, sourceIds, at, replyTo && replyTo.chatId === at.chatId ? { replyTo: replyTo.messageId } : {}),
       chatId: at.chatId,
     }));
+    relayed?.('to_topic', copies.length);
     const now = desk.now();
     return {
       record: (tx) =>

@@ -5,7 +5,7 @@ import { DeliveryError } from '../courier.js';
 import { defineJob, idSchema } from './job.js';
 import { batchOf, failOutbound, userReplyTarget } from './relayed-messages.js';
 
-export const copyToUser = defineJob('copyToUser', z.object({ messageId: idSchema }), async ({ messageId }, { desk }) => {
+export const copyToUser = defineJob('copyToUser', z.object({ messageId: idSchema }), async ({ messageId }, { desk, relayed }) => {
   const batch = await batchOf(desk, messageId);
   const first = batch[0];
   if (!first) return;
@@ -20,6 +20,7 @@ export const copyToUser = defineJob('copyToUser', z.object({ messageId: idSchema
       { chat: 'user', userId },
       replyTo ? { replyTo } : {},
     );
+    relayed?.('to_user', copies.length);
     const now = desk.now();
     return {
       record: (tx) =>

@@ -12,6 +12,8 @@ import type { TopicThreads } from '../topic-threads.js';
 export interface JobDeps {
   desk: Desk;
   topics: TopicThreads;
+  /** Told of each message relayed (for the metrics). */
+  relayed?: (direction: 'to_topic' | 'to_user', count: number) => void;
 }
 
 export interface JobOptions {
