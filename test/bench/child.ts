@@ -47,7 +47,9 @@ const TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux
 export function startBotProcess(script: string, env: Record<string, string>, cwd: string, nodeArgs: string[] = []): BotProcess {
   const base: Record<string, string | undefined> = { ...process.env };
   for (const name of SERVICE_VARIABLES) delete base[name];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  // A built script (.js) runs as it would in production: plain node, no tsx.
+  const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd,
     env: { ...base, DOTENV_CONFIG_PATH: '/nonexistent/.env', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

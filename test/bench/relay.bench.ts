@@ -15,7 +15,10 @@
 // A benchmark, not a test: it prints figures and asserts nothing about time.
 // Every wait is bounded; a phase that runs out of time reports what it got.
 // Progress goes to stderr, the report (markdown) to stdout.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Message, User } from 'grammy/types';
 import { startFakeTelegram, type FakeTelegram } from '../fake-telegram/server.js';
@@ -25,7 +28,13 @@ import { fmt, percentile, sleep, yieldToLoop } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FLOOR_SCRIPT = 'test/bench/floor-bot.ts';
-const SERVICE_SCRIPT = 'src/main.ts';
+// The service runs as `npm start` runs it: the production build, with the
+// node flags and environment of package.json's start script.
+const production = productionLaunch();
+const SERVICE_SCRIPT = production.script;
+// The build it runs is brought up to date first (as npm start's prestart does).
+const built = spawnSync(process.execPath, ['src/tools/build-if-changed.mjs'], { cwd: ROOT, stdio: 'inherit' });
+if (built.status !== 0) throw new Error('the build failed');
 const TOKEN = '123456:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz';
 
 const USERS = 1000;
@@ -63,6 +72,20 @@ const ONLY = process.env.BENCH_SCENARIOS?.split(',')
   .filter(Boolean);
 const wanted = (key: ScenarioKey) => !ONLY || ONLY.includes(key);
 const NODE_ARGS = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+
+/** package.json's start script, taken apart: `VAR=value node <flags> <script>`. */
+function productionLaunch(): { env: Record<string, string>; nodeArgs: string[]; script: string } {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words[0]?.includes('=')) {
+    const [k, v] = words.shift()!.split('=');
+    env[k!] = v ?? '';
+  }
+  if (words.shift() !== 'node') throw new Error(`the start script does not run node: ${pkg.scripts.start}`);
+  const script = words.pop()!;
+  return { env, nodeArgs: words, script };
+}
 
 // The service's own sending limits, off; and the group's on (compressed clock).
 const LIMITS_OFF = { LIMIT_PRIVATE_CHAT: 'off', LIMIT_GROUP: 'off', LIMIT_GLOBAL: 'off' };
@@ -241,7 +264,8 @@ async function stage(name: string, opts: StageOptions): Promise<Stage> {
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...opts.env,
   };
-  const bot = startBotProcess(opts.script, env, ROOT, NODE_ARGS);
+  const service = opts.script === SERVICE_SCRIPT;
+  const bot = startBotProcess(opts.script, service ? { ...production.env, ...env } : env, ROOT, service ? [...production.nodeArgs, ...NODE_ARGS] : NODE_ARGS);
   const stopBot = onCleanup(() => bot.stop());
   log(`${name}: started pid ${bot.pid}`);
 
