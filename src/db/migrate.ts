@@ -48,7 +48,7 @@ export function readMigrations(provider: Provider): MigrationList {
  * case, does not need. Any doubt (no table yet, a failed query) says "no":
  * the engine then decides, as before.
  */
-async function upToDate(db: Database, migrations: MigrationList): Promise<boolean> {
+export async function upToDate(db: Database, migrations: MigrationList): Promise<boolean> {
   try {
     const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
       'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
