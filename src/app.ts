@@ -143,7 +143,22 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       if (isStopping() || !lease.held) return;
       outbox.unpause();
       startPolling();
+      sweepForStrays();
     });
+
+  // The instance that served before may commit its last decisions (and
+  // their outbox jobs) for a moment after this one read the table: look
+  // again a few times, so they go out now rather than at the next restart.
+  let strayTimers: NodeJS.Timeout[] = [];
+  function sweepForStrays(): void {
+    for (const t of strayTimers) clearTimeout(t);
+    strayTimers = [1_000, 3_000, 7_000, 15_000, 30_000].map((ms) =>
+      setTimeout(() => {
+        if (!serving || isStopping() || !lease.held) return;
+        void outbox.adoptStrays().catch((error: unknown) => logger.debug({ err: String(error) }, 'outbox: stray sweep failed; the next one tries again'));
+      }, ms).unref(),
+    );
+  }
 
   function startPolling(): void {
     if (runner?.isRunning()) return;

@@ -82,6 +82,8 @@ export class Outbox {
   private paused = false;
   /** Outcomes of jobs Telegram accepted but whose recording failed: only the recording is retried. */
   private readonly unrecorded = new Map<number, JobOutcome>();
+  /** Jobs finished lately (sent and removed, or failed), and when: a sweep that read them a moment before must not take them again. */
+  private readonly finished = new Map<number, number>();
 
   constructor(
     private readonly db: Db,
@@ -199,6 +201,26 @@ export class Outbox {
   }
 
   /** Jobs waiting or in flight (for tests' and benchmarks' eyes, and the log). */
+  /**
+   * Takes in pending jobs this instance does not know: written by the
+   * instance that served before, whose last decisions can commit after this
+   * one read the table (it steps down while its handlers finish). Jobs this
+   * instance finished while the table was read are not taken again.
+   * Returns how many were taken.
+   */
+  async adoptStrays(): Promise<number> {
+    if (!this.running || this.paused) return 0;
+    const pending = await outboxQueries(this.db).pendingJobs();
+    const cutoff = Date.now() - 60_000;
+    for (const [id, at] of this.finished) if (at < cutoff) this.finished.delete(id);
+    const strays = pending.filter((j) => !this.known.has(j.id) && !this.finished.has(j.id));
+    if (strays.length) {
+      this.logger.warn({ jobs: strays.length }, 'outbox: took in messages the previous instance queued after this one took over');
+      this.accept(strays.map(toJob));
+    }
+    return strays.length;
+  }
+
   /** True while sends are held because the bot cannot post in a support group. */
   get holding(): boolean {
     return this.held;
@@ -292,6 +314,7 @@ export class Outbox {
     this.unrecorded.delete(job.id);
     q.jobs.shift();
     this.known.delete(job.id);
+    this.finished.set(job.id, Date.now());
     if (followUps.length) this.accept(followUps);
     if (this.heldJobs.delete(job.id) && this.held) {
       this.held = false;
@@ -304,6 +327,7 @@ export class Outbox {
     this.logger.error({ job_id: job.id, kind: job.kind, queue: job.queue, err: errorFields(error) }, 'outbox: job failed');
     q.jobs.shift();
     this.known.delete(job.id);
+    this.finished.set(job.id, Date.now());
     this.unrecorded.delete(job.id);
     await write(this.db, (tx) => outboxQueries(tx).failJob(job.id, errorMessage(error))).catch((e: unknown) =>
       this.logger.error({ job_id: job.id, err: errorMessage(e) }, 'outbox: could not mark a job failed'),

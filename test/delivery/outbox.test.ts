@@ -195,3 +195,42 @@ describe('outbox start', () => {
     }
   });
 });
+
+describe('outbox: jobs the previous instance queued late', () => {
+  let h: DomainHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  // Bugs: a job another instance committed after this one read the table
+  // waiting for the next restart (adoptStrays missing or not reading the
+  // table); a job this instance had just sent taken again by a sweep that
+  // read it a moment before its removal committed (sent twice).
+  // Tried: adoptStrays returning 0 without reading -> failed (the stray never
+  // ran); dropped the `finished` check -> failed (the finished job ran twice).
+  test('a sweep takes in pending jobs it does not know, once, and never one it has just finished', async () => {
+    h = await createDomainHarness({ holdJobs: false });
+    const o = h;
+    const ran: string[] = [];
+    o.outbox.setHandlers({
+      async note(job) {
+        ran.push(String((job.payload as { n: string }).n));
+        await nextTurn();
+      },
+    });
+    await o.outbox.start();
+    await o.outbox.enqueue([{ queue: 'topic:1', kind: 'note', payload: { n: 'mine' } }]);
+    await waitFor('its own job is sent', async () => ran.includes('mine') && (await o.database.prisma.outboxJob.count()) === 0);
+
+    // The previous instance's late commit, behind this one's back.
+    const stray = await o.database.prisma.outboxJob.create({ data: { queue: 'topic:2', kind: 'note', payload: '{"n":"stray"}' } });
+    // And the job just sent, as a sweep that read the table a moment before its removal committed would see it.
+    await o.database.prisma.outboxJob.create({ data: { id: stray.id - 1, queue: 'topic:1', kind: 'note', payload: '{"n":"mine"}' } });
+    assert.equal(await o.outbox.adoptStrays(), 1);
+    await o.database.prisma.outboxJob.delete({ where: { id: stray.id - 1 } });
+    await waitFor('the stray is sent', async () => ran.includes('stray'));
+    assert.equal(await o.outbox.adoptStrays(), 0, 'taken once');
+    assert.deepEqual(ran, ['mine', 'stray']);
+  });
+});
