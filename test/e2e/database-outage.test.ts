@@ -189,11 +189,15 @@ describe('database outage on postgresql', () => {
     // twice across the handover (see the variants above for what each adds).
     test(`two instances, the leader's lock session ${cut}: the standby takes over only after the old leader stopped, nothing lost or doubled`, {
       timeout: 180_000,
-      // Known bug, left open: when the machine is saturated, the old leader's
-      // handlers can commit jobs after the new leader has read the outbox, and
-      // those wait until the next restart. It shows most in this variant (the
-      // old leader learns of the cut last). Still run and reported, not counted.
-      ...(cut === 'partitioned' ? { todo: 'jobs committed by the old leader after the takeover wait for a restart (see the closing note)' } : {}),
+      // When the machine was saturated, the old leader's handlers could commit
+      // jobs after the new leader had read the outbox, and those waited for
+      // the next restart; it showed most in this variant (the old leader
+      // learns of the cut last). The new leader now looks again for such jobs
+      // for 30 s after it takes over (Outbox.adoptStrays). This variant stays
+      // reported but not counted until CI has shown it green under load.
+      ...(cut === 'partitioned'
+        ? { todo: 'was: jobs committed by the old leader after the takeover waited for a restart; fixed by the stray sweep, still watched' }
+        : {}),
     }, async () => {
       const desk = await startProcessDesk('postgresql');
       const { tg } = desk;
