@@ -71,11 +71,12 @@ function shutDown(reason: string): void {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutDown(signal));
 
 // `npm start` does not pass SIGTERM on (npm 11 just exits): the bot would be
-// left polling, an orphan, and the next start would wait for it forever.
-// Whoever started us is gone when our parent changes; that is a stop too.
-// (In Docker, node is PID 1 and has no parent to lose.)
+// left polling, an orphan, and the next start would wait for it forever. So
+// when npm started us and our parent changes, npm is gone: that is a stop
+// too. Only under npm: a bot started directly (`nohup node dist/main.js &`,
+// a service manager, Docker, where node is PID 1) may outlive its parent.
 const parentAtStart = process.ppid;
-if (parentAtStart > 1) {
+if (process.env.npm_lifecycle_event !== undefined && parentAtStart > 1) {
   setInterval(() => {
     if (process.ppid !== parentAtStart) shutDown('the process that started the bot (npm?) has exited');
   }, 500).unref();

@@ -67,4 +67,41 @@ describe('npm start', () => {
     assert.equal(stopped, 'gone', out);
     assert.match(out, /"msg":"stopped"/, 'it stopped cleanly, not killed');
   });
+
+  // Bug: the parent watch applied to every start, so a bot started in the
+  // background by a shell that then exits (`nohup node dist/main.js &`) stops
+  // by itself.
+  test('a bot started directly keeps running when the shell that started it exits', { timeout: 120_000 }, async () => {
+    const group = tg.createSupergroup({});
+    // The shell stays a moment (so the bot starts as its child), then exits.
+    const shell = spawn('sh', ['-c', `${process.execPath} --import tsx src/main.ts & echo "pid $!"; sleep 3`], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        DOTENV_CONFIG_PATH: '/nonexistent',
+        BOT_TOKEN: tg.token,
+        SUPPORT_CHAT_ID: String(group.id),
+        TELEGRAM_API_ROOT: tg.apiRoot,
+        DATABASE_URL: db.url.replace('topic.db', 'direct.db'),
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    shell.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const botGone = new Promise<void>((resolve) => shell.stdout.on('close', () => resolve()));
+    const deadline = Date.now() + 60_000;
+    while (!out.includes('polling for updates')) {
+      assert.ok(Date.now() < deadline, `the bot did not start: ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const pid = Number(/^pid (\d+)$/m.exec(out)?.[1]);
+    await new Promise<void>((resolve) => shell.on('exit', () => resolve()));
+    await new Promise((r) => setTimeout(r, 2_000));
+    assert.doesNotThrow(() => process.kill(pid, 0), 'still running after its shell exited');
+    assert.doesNotMatch(out, /shutting down/);
+    process.kill(pid, 'SIGTERM');
+    await botGone;
+    assert.match(out, /"msg":"stopped"/);
+  });
 });
