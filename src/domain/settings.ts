@@ -32,6 +32,8 @@ const schemas = {
   /** How long a user may take to pick a category before the default applies. */
   categoryWaitMinutes: z.number().int().min(1).max(1440),
   defaultCategoryId: z.number().int().positive().nullable(),
+  /** A manager's message in a topic that starts with this is an internal note, never sent to the user. */
+  notePrefix: z.string().min(1).max(8).regex(/^\S+$/),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -102,6 +104,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       holidays: [],
       categoryWaitMinutes: 5,
       defaultCategoryId: null,
+      notePrefix: '!',
     };
     return d[key] as SettingValue<K>;
   };

@@ -102,6 +102,7 @@ export interface SettingsTexts {
     makeDefault: string;
     unsetDefault: string;
     group: (where: string) => string;
+    notePrefix: (prefix: string) => string;
   };
   summary: {
     greeting: (language: string, own: boolean) => string;
@@ -109,6 +110,7 @@ export interface SettingsTexts {
     hours: (kept: boolean) => string;
     language: (name: string) => string;
     timeZone: (tz: string) => string;
+    notePrefix: (prefix: string) => string;
     recent: string;
     noChanges: string;
   };
@@ -126,6 +128,7 @@ export interface SettingsTexts {
     dayHours: (day: string) => string;
     holidays: string;
     categoryGroup: string;
+    notePrefix: string;
     footer: string;
   };
   preview: (language: string) => string;
@@ -137,6 +140,7 @@ export interface SettingsTexts {
     holidays: string;
     groupId: string;
     categoryName: string;
+    notePrefix: string;
     groupUnreachable: (description: string) => string;
     groupNotForum: string;
     groupNoRights: string;
@@ -164,5 +168,6 @@ export interface SettingsTexts {
     defaultCategory: (label: string | null) => string;
     categoryWait: (minutes: number) => string;
     categoryGroup: (label: string, where: string) => string;
+    notePrefix: (prefix: string) => string;
   };
 }

@@ -75,7 +75,7 @@ for (const kind of dbKinds) {
 
       const panel = await openSettings(d);
       // Every button the panel shows, pressed by the member.
-      for (const label of ['👋 Greetings', '🗂 Categories', '🕘 Working hours', '🌍 Time zone', "🌐 Managers' language", '✖️ Close']) {
+      for (const label of ['👋 Greetings', '🗂 Categories', '🕘 Working hours', '🌍 Time zone', "🌐 Managers' language", '📝 Notes start with', '✖️ Close']) {
         const answer = await press(d, member, panel, label);
         assert.equal(answer.text, "Only the group's admins can change settings.", label);
       }

@@ -27,6 +27,7 @@ export const settingsActions = [
   'categoryDefault',
   'categoryWait',
   'categoryGroup',
+  'notePrefix',
   'save',
   'cancel',
   'close',

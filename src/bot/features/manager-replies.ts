@@ -1,10 +1,12 @@
 // What a manager writes inside a user's topic goes to that user. Only
 // messages a person wrote in a topic the bot owns are relayed: not the General
-// topic, not service messages, not other bots, and never commands.
+// topic, not service messages, not other bots, never commands, and never
+// internal notes (domain/notes.ts).
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { answerManager } from '../../domain/answers.js';
 import { relayManagerReply } from '../../domain/manager-to-user.js';
+import { isNote, recordNote } from '../../domain/notes.js';
 import type { Context } from '../context.js';
 import { isManagerInUserTopic } from '../filters/manager-in-user-topic.js';
 import { isCommand, isServiceMessage, messageKind } from '../message-kind.js';
@@ -14,6 +16,21 @@ export const managerReplies = new Composer<Context>();
 managerReplies.on('message').filter(isManagerInUserTopic, async (ctx, next) => {
   const message = ctx.message;
   if (isServiceMessage(message) || message.message_thread_id === undefined) return next();
+  // An internal note stays in the topic and is never sent to the user.
+  const albumNote = message.media_group_id !== undefined && (await ctx.desk.store.albumIsNote(ctx.conversationUserId, message.media_group_id));
+  if (albumNote || isNote(message.text ?? message.caption, ctx.desk.settings.get('notePrefix'))) {
+    const outcome = await recordNote(ctx.desk, {
+      manager: ctx.from,
+      userId: ctx.conversationUserId,
+      chatId: ctx.chat.id,
+      messageId: message.message_id,
+      sentAt: new Date(message.date * 1000),
+      kind: messageKind(message),
+      mediaGroupId: message.media_group_id,
+    });
+    ctx.log.debug({ outcome }, 'note');
+    return;
+  }
   if (isCommand(message)) {
     // Commands the bot knows were handled before this feature; others are a manager's mistake.
     await answerManager(

@@ -154,6 +154,8 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
     }
     case 'timeZone':
       return ask('timeZone', 0, t.ask.timeZone);
+    case 'notePrefix':
+      return ask('notePrefix', 0, t.ask.notePrefix);
     case 'hours':
       await show(hoursScreen(desk));
       return;
@@ -320,6 +322,11 @@ async function answerDialog(ctx: Context, dialog: Dialog, msg: Message): Promise
         t.changed.categoryGroup(categoryLabel(category), chatId === null ? t.category.mainGroup : String(chatId)),
       );
       return done(categoryScreen(desk, category.id));
+    }
+    case 'notePrefix': {
+      if (!/^\S{1,8}$/.test(text)) return refuse(t.invalid.notePrefix);
+      await changeSetting(desk, actor, 'notePrefix', text, t.changed.notePrefix(text));
+      return done(await home(desk));
     }
     case 'timeZone': {
       if (!isValidTimeZone(text)) return refuse(t.invalid.timeZone);

@@ -41,6 +41,7 @@ export function homeScreen(desk: Desk, changes: ChangeLine[]): Screen {
     escapeHtml(t.summary.hours(keepsHours(s.hours()))),
     escapeHtml(t.summary.language(t.languageName[language])),
     escapeHtml(t.summary.timeZone(tz)),
+    escapeHtml(t.summary.notePrefix(s.get('notePrefix'))),
     '',
     t.summary.recent,
     ...(changes.length
@@ -54,6 +55,7 @@ export function homeScreen(desk: Desk, changes: ChangeLine[]): Screen {
       [button(t.button.hours, 'hours'), button(t.button.timeZone(tz), 'timeZone')],
       // Pressing it switches to the other language: the label says what it is now.
       [button(t.button.language(t.languageName[language]), 'language', GREETING_LANGUAGES.indexOf(other))],
+      [button(t.button.notePrefix(s.get('notePrefix')), 'notePrefix')],
       [button(t.button.close, 'close')],
     ),
   };

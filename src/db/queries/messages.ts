@@ -4,7 +4,7 @@ import type { Queryable } from '../client.js';
 export interface NewMessage {
   ticketId: number | null;
   userId: number;
-  direction: 'INBOUND' | 'OUTBOUND';
+  direction: 'INBOUND' | 'OUTBOUND' | 'NOTE';
   managerId?: number;
   userChatMessageId: number | null;
   topicMessageId: number | null;
@@ -14,6 +14,8 @@ export interface NewMessage {
   sentAt: Date;
   mediaGroupId?: string | undefined;
   replyToSourceId?: number | undefined;
+  /** PENDING (to be relayed) unless said otherwise: a note is never relayed. */
+  state?: 'PENDING' | 'DELIVERED';
 }
 
 export function messageQueries(db: Queryable) {
@@ -31,7 +33,7 @@ export function messageQueries(db: Queryable) {
           topicChatId: m.topicChatId == null ? null : BigInt(m.topicChatId),
           kind: m.kind,
           sentAt: m.sentAt,
-          state: 'PENDING',
+          state: m.state ?? 'PENDING',
           mediaGroupId: m.mediaGroupId ?? null,
           replyToSourceId: m.replyToSourceId ?? null,
         },
@@ -47,6 +49,11 @@ export function messageQueries(db: Queryable) {
         where: { userId: BigInt(userId), direction, mediaGroupId, state: 'PENDING' },
         orderBy: { id: 'asc' },
       });
+    },
+
+    /** Whether an album already has a note among its items (its caption made the whole album a note). */
+    async albumIsNote(userId: number, mediaGroupId: string): Promise<boolean> {
+      return (await db.message.count({ where: { userId: BigInt(userId), direction: 'NOTE', mediaGroupId } })) > 0;
     },
 
     /** A user's message by its id in their private chat. */

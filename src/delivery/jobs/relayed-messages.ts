@@ -11,7 +11,8 @@ import { noticeToTopic, noticeToUser } from './notice.js';
 /** The message, or all still-pending items of its album, in order. */
 export async function batchOf(desk: Desk, messageId: number) {
   const [first] = await desk.store.messagesByIds([messageId]);
-  if (!first) return [];
+  // A note is never relayed.
+  if (!first || first.direction === 'NOTE') return [];
   if (!first.mediaGroupId) return first.state === 'PENDING' ? [first] : [];
   return desk.store.pendingAlbumItems(Number(first.userId), first.direction, first.mediaGroupId);
 }

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "Direction" ADD VALUE 'NOTE';
