@@ -258,7 +258,7 @@ for (const kind of dbKinds)
         d.tg.managerSends(d.group.id, d.manager, { text: 'in General' });
         d.tg.managerSends(d.group.id, otherBot, { text: 'from a bot' }, { threadId: thread });
         d.tg.managerSends(otherGroup.id, d.manager, { text: 'in another group' }, { threadId: thread });
-        d.tg.managerSends(d.group.id, d.manager, command('/note internal'), { threadId: thread });
+        d.tg.managerSends(d.group.id, d.manager, command('/whatever internal'), { threadId: thread });
         // The unknown command gets a visible hint in the topic instead of silence.
         await d.tg.waitFor(() => d.topicMessages(thread).find((m) => m.from?.id === d.tg.botUser.id && text(m) === t.commandsNotRelayed));
         // A real reply after all of them is the only thing the user gets.
