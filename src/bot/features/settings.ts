@@ -93,7 +93,12 @@ settings.on('message', async (ctx, next) => {
   // An admin posting anonymously writes as the group: their dialog is found by its prompt.
   const anonymous = ctx.msg.sender_chat?.id === ctx.chat.id;
   const dialog = anonymous ? await ctx.desk.store.dialogByPrompt(replied.message_id) : await ctx.desk.store.dialogOf(ctx.from.id);
-  if (!dialog || dialog.promptMessageId !== replied.message_id) return next();
+  // The prompt's id is recorded just after Telegram took it: a quick reply
+  // (or a slow database) can come first. A reply to the bot's message sent
+  // since the dialog started is then the answer too.
+  const answered =
+    dialog && (dialog.promptMessageId === replied.message_id || (dialog.promptMessageId === null && replied.date * 1000 >= dialog.startedAt.getTime() - 1000));
+  if (!dialog || !answered) return next();
   if (!(await ctx.isAdmin())) return next();
   await answerDialog(ctx, dialog, ctx.msg);
 });
