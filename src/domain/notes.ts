@@ -4,18 +4,10 @@
 // user: it is recorded instead of relayed, and it neither takes the ticket
 // nor counts as an answer.
 import { decide, type Desk } from './desk.js';
-import type { Person } from './people.js';
+import type { ManagerReply } from './manager-to-user.js';
 
-export interface Note {
-  manager: Person;
-  userId: number;
-  /** The group and message id of the note. */
-  chatId: number;
-  messageId: number;
-  sentAt: Date;
-  kind: string;
-  mediaGroupId?: string | undefined;
-}
+/** A note is a manager's message in a topic like any other; only what happens to it differs. */
+export type Note = Omit<ManagerReply, 'replyToMessageId'>;
 
 /**
  * Whether a manager's message is a note: its text or caption starts with the

@@ -6,7 +6,7 @@ import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { answerManager } from '../../domain/answers.js';
 import { relayManagerReply } from '../../domain/manager-to-user.js';
-import { isNote, recordNote } from '../../domain/notes.js';
+import { isNote, type Note, recordNote } from '../../domain/notes.js';
 import type { Context } from '../context.js';
 import { isManagerInUserTopic } from '../filters/manager-in-user-topic.js';
 import { isCommand, isServiceMessage, messageKind } from '../message-kind.js';
@@ -16,19 +16,19 @@ export const managerReplies = new Composer<Context>();
 managerReplies.on('message').filter(isManagerInUserTopic, async (ctx, next) => {
   const message = ctx.message;
   if (isServiceMessage(message) || message.message_thread_id === undefined) return next();
+  const written: Note = {
+    manager: ctx.from,
+    userId: ctx.conversationUserId,
+    chatId: ctx.chat.id,
+    messageId: message.message_id,
+    sentAt: new Date(message.date * 1000),
+    kind: messageKind(message),
+    mediaGroupId: message.media_group_id,
+  };
   // An internal note stays in the topic and is never sent to the user.
   const albumNote = message.media_group_id !== undefined && (await ctx.desk.store.albumIsNote(ctx.conversationUserId, message.media_group_id));
   if (albumNote || isNote(message.text ?? message.caption, ctx.desk.settings.get('notePrefix'))) {
-    const outcome = await recordNote(ctx.desk, {
-      manager: ctx.from,
-      userId: ctx.conversationUserId,
-      chatId: ctx.chat.id,
-      messageId: message.message_id,
-      sentAt: new Date(message.date * 1000),
-      kind: messageKind(message),
-      mediaGroupId: message.media_group_id,
-    });
-    ctx.log.debug({ outcome }, 'note');
+    ctx.log.debug({ outcome: await recordNote(ctx.desk, written) }, 'note');
     return;
   }
   if (isCommand(message)) {
@@ -40,16 +40,7 @@ managerReplies.on('message').filter(isManagerInUserTopic, async (ctx, next) => {
     );
     return;
   }
-  const result = await relayManagerReply(ctx.desk, {
-    manager: ctx.from,
-    userId: ctx.conversationUserId,
-    chatId: ctx.chat.id,
-    messageId: message.message_id,
-    sentAt: new Date(message.date * 1000),
-    kind: messageKind(message),
-    mediaGroupId: message.media_group_id,
-    replyToMessageId: explicitReplyTo(message),
-  });
+  const result = await relayManagerReply(ctx.desk, { ...written, replyToMessageId: explicitReplyTo(message) });
   ctx.log.debug({ outcome: result.outcome }, 'manager message');
 });
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { userCategoryKeyboard } from '../../bot/keyboards/categories.js';
 import { languageOf, textsFor } from '../../i18n/index.js';
-import { DeliveryError } from '../courier.js';
+import { postToUser } from './notice.js';
 import { defineJob, idSchema } from './job.js';
 
 export const askCategory = defineJob('askCategory', z.object({ userId: idSchema, ticketId: idSchema }), async ({ userId, ticketId }, { desk }) => {
@@ -14,10 +14,5 @@ export const askCategory = defineJob('askCategory', z.object({ userId: idSchema,
   // Chosen meanwhile (from the greeting, or by a manager), or none left to choose from.
   if (!ticket || ticket.categoryId !== null || categories.length === 0) return;
   const t = textsFor(languageOf(user?.languageCode));
-  try {
-    await desk.courier.post({ chat: 'user', userId }, { text: t.chooseCategory, keyboard: userCategoryKeyboard(categories, ticketId) });
-  } catch (error) {
-    if (error instanceof DeliveryError && (error.failure === 'blocked' || error.failure === 'deactivated')) return;
-    throw error;
-  }
+  await postToUser(desk, userId, { text: t.chooseCategory, keyboard: userCategoryKeyboard(categories, ticketId) });
 });

@@ -5,23 +5,15 @@
 import { z } from 'zod';
 import { userCategoryKeyboard } from '../../bot/keyboards/categories.js';
 import { textsFor } from '../../i18n/index.js';
-import { DeliveryError } from '../courier.js';
+import { postToUser } from './notice.js';
 import { defineJob, idSchema } from './job.js';
 
 export const greet = defineJob('greet', z.object({ userId: idSchema, language: z.enum(['ru', 'en']) }), async ({ userId, language }, { desk }) => {
   const own = desk.settings.greeting(language);
   const categories = desk.settings.activeCategories();
-  try {
-    await desk.courier.post(
-      { chat: 'user', userId },
-      {
-        text: own?.text ?? textsFor(language).greeting,
-        ...(own?.entities?.length ? { entities: own.entities } : {}),
-        ...(categories.length ? { keyboard: userCategoryKeyboard(categories, 0) } : {}),
-      },
-    );
-  } catch (error) {
-    if (error instanceof DeliveryError && (error.failure === 'blocked' || error.failure === 'deactivated')) return;
-    throw error;
-  }
+  await postToUser(desk, userId, {
+    text: own?.text ?? textsFor(language).greeting,
+    ...(own?.entities?.length ? { entities: own.entities } : {}),
+    ...(categories.length ? { keyboard: userCategoryKeyboard(categories, 0) } : {}),
+  });
 });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { topicQueue, userQueue } from '../../domain/desk.js';
 import { DeliveryError, type Post } from '../courier.js';
 import type { NewJob } from '../outbox.js';
-import { defineJob, idSchema } from './job.js';
+import { defineJob, idSchema, type JobDeps } from './job.js';
 
 /** General notices and answers outside users' topics share one queue, in order. */
 export const GROUP_QUEUE = 'group';
@@ -62,6 +62,22 @@ export const notice = defineJob('notice', payload, async (n, { desk, topics }) =
     throw error;
   }
 });
+
+/**
+ * Posts the bot's own message to a user; a user who blocked the bot or whose
+ * account is gone cannot be told anything, so that is logged, not failed.
+ */
+export async function postToUser(desk: Pick<JobDeps['desk'], 'courier' | 'logger'>, userId: number, post: Post): Promise<void> {
+  try {
+    await desk.courier.post({ chat: 'user', userId }, post);
+  } catch (error) {
+    if (error instanceof DeliveryError && (error.failure === 'blocked' || error.failure === 'deactivated')) {
+      desk.logger.info({ user_id: userId, failure: error.failure }, 'message to a user not delivered: they cannot be reached');
+      return;
+    }
+    throw error;
+  }
+}
 
 /** A notice to the managers in a user's topic (HTML). */
 export function noticeToTopic(userId: number, html: string, replyTo?: number, chatId?: number): NewJob {

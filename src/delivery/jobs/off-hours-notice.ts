@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { languageOf, textsFor } from '../../i18n/index.js';
 import { formatInZone, nextOpening } from '../../domain/working-hours.js';
-import { DeliveryError } from '../courier.js';
+import { postToUser } from './notice.js';
 import { defineJob, idSchema } from './job.js';
 
 export const offHoursNotice = defineJob('offHoursNotice', z.object({ userId: idSchema }), async ({ userId }, { desk }) => {
@@ -14,10 +14,5 @@ export const offHoursNotice = defineJob('offHoursNotice', z.object({ userId: idS
   const hours = desk.settings.hours();
   const back = nextOpening(hours, desk.now());
   const text = back ? t.offHours(formatInZone(back, hours.timeZone, language), hours.timeZone) : t.offHoursUnknown;
-  try {
-    await desk.courier.post({ chat: 'user', userId }, { text });
-  } catch (error) {
-    if (error instanceof DeliveryError && (error.failure === 'blocked' || error.failure === 'deactivated')) return;
-    throw error;
-  }
+  await postToUser(desk, userId, { text });
 });
