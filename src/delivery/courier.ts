@@ -26,6 +26,13 @@ export interface Post {
   replyTo?: number;
 }
 
+export interface CopyOptions {
+  replyTo?: number;
+  /** Replaces the caption of a single media message (a canned answer's, with its placeholders filled in). */
+  caption?: { text: string; entities?: MessageEntity[] | undefined };
+  keyboard?: InlineKeyboardMarkup;
+}
+
 /** New content of a relayed message the sender edited. */
 export type EditedContent = { text: string; entities?: MessageEntity[] } | { caption: string; caption_entities?: MessageEntity[] };
 
@@ -44,8 +51,13 @@ export interface Courier {
   post(to: Place, post: Post): Promise<number>;
   /** Edits a message the bot posted. "Not modified" counts as success. */
   edit(at: Place, messageId: number, post: Post): Promise<void>;
-  /** Copies messages (one, or an album) from one place to another; returns the copies' ids in order. */
-  copy(from: Place, messageIds: number[], to: Place, opts?: { replyTo?: number }): Promise<number[]>;
+  /**
+   * Copies messages (one, or an album) from one place to another; returns the
+   * copies' ids in order. A single message may get a new caption and buttons.
+   */
+  copy(from: Place, messageIds: number[], to: Place, opts?: CopyOptions): Promise<number[]>;
+  /** Takes the buttons off a message the bot posted (once they have served). "Not modified" counts as success. */
+  clearButtons(at: Place, messageId: number): Promise<void>;
   /** Edits the text or caption of a copy the bot made. "Not modified" counts as success. */
   editCopy(at: Place, messageId: number, content: EditedContent): Promise<void>;
 }

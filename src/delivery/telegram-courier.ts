@@ -4,7 +4,7 @@
 // Telegram's refusals become DeliveryErrors.
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Logger } from '../logger.js';
-import { DeliveryError, type Courier, type DeliveryFailure, type Place, type Post } from './courier.js';
+import { DeliveryError, type CopyOptions, type Courier, type DeliveryFailure, type Place, type Post } from './courier.js';
 import type { RateLimiter, Target } from './rate-limiter.js';
 
 export function classifyTelegramError(error: unknown): DeliveryError | undefined {
@@ -84,9 +84,16 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger, on4
   const replyParams = (replyTo?: number) => (replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {});
   const thread = (p: Place) => (p.chat === 'support' && p.threadId !== undefined ? { message_thread_id: p.threadId } : {});
 
-  async function copyOnce(from: Place, ids: number[], to: Place, opts: { replyTo?: number }): Promise<number[]> {
+  async function copyOnce(from: Place, ids: number[], to: Place, opts: CopyOptions): Promise<number[]> {
     if (ids.length === 1) {
-      const copied = await call(to, 1, () => api.copyMessage(chatOf(to), chatOf(from), ids[0]!, { ...thread(to), ...replyParams(opts.replyTo) }));
+      const copied = await call(to, 1, () =>
+        api.copyMessage(chatOf(to), chatOf(from), ids[0]!, {
+          ...thread(to),
+          ...replyParams(opts.replyTo),
+          ...(opts.caption ? { caption: opts.caption.text, ...(opts.caption.entities?.length ? { caption_entities: opts.caption.entities } : {}) } : {}),
+          ...(opts.keyboard ? { reply_markup: opts.keyboard } : {}),
+        }),
+      );
       return [copied!.message_id];
     }
     // copyMessages keeps an album together (and takes no reply parameters).
@@ -133,6 +140,11 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger, on4
         }
         throw error;
       }
+    },
+    async clearButtons(at, messageId) {
+      await call(at, at.chat === 'support' ? 1 : 0, () => api.editMessageReplyMarkup(chatOf(at), messageId, { reply_markup: { inline_keyboard: [] } }), {
+        tolerateNotModified: true,
+      });
     },
     async editCopy(at, messageId, content) {
       const slots = at.chat === 'support' ? 1 : 0;

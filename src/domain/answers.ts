@@ -82,3 +82,8 @@ export function askTicketCategory(desk: Desk, userId: number, html: string, keyb
 export function editInTopic(desk: Desk, userId: number, at: { chatId: number; messageId: number }, html: string): Promise<void> {
   return desk.outbox.enqueue([editMessage.make(topicQueue(userId), { to: 'group', chatId: at.chatId, messageId: at.messageId, html })]);
 }
+
+/** A choice for the managers in a user's topic (in the group they asked from), as buttons under their message. */
+export function offerInTopic(desk: Desk, userId: number, at: { chatId: number; replyTo: number }, html: string, keyboard: InlineKeyboardMarkup): Promise<void> {
+  return desk.outbox.enqueue([notice.make(topicQueue(userId), { to: 'topic', userId, chatId: at.chatId, replyTo: at.replyTo, html, keyboard })]);
+}

@@ -23,7 +23,8 @@ export function relayEdit(
     const message =
       edit.side === 'user' ? await store.messageInUserChat(userId, edit.messageId) : await store.messageInTopic(userId, edit.chatId, edit.messageId);
     // Only originals are edited by people; the bot's copies are never the source.
-    const original = message && (edit.side === 'user' ? message.direction === 'INBOUND' : message.direction === 'OUTBOUND');
+    // A canned answer's /a is not what the user got: editing the command changes nothing there.
+    const original = message && message.cannedAnswerId === null && (edit.side === 'user' ? message.direction === 'INBOUND' : message.direction === 'OUTBOUND');
     if (!message || !original) return { outcome: 'unknown-message' } as const;
     // Same queue as the copy itself, so the edit never overtakes it.
     send(editCopy.make(edit.side === 'user' ? topicQueue(userId) : userQueue(userId), { messageId: message.id, content: edit.content }));

@@ -7,6 +7,9 @@ import { copyToUser } from '../delivery/jobs/copy-to-user.js';
 import { refreshCard } from '../delivery/jobs/refresh-card.js';
 import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
 import type { Person } from './people.js';
+import type { TicketStatus } from './status.js';
+import type { Store } from '../db/queries/index.js';
+import type { NewJob } from '../delivery/outbox.js';
 
 export interface ManagerReply {
   manager: Person;
@@ -52,13 +55,27 @@ export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<Mana
         reply.mediaGroupId ? { coalesceKey: `album:out:${userId}:${reply.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) } : {},
       ),
     );
-    if (ticket) {
-      await store.markFirstResponse(ticket.id, reply.manager.id, now);
-      if (ticket.status === 'WAITING' && (await store.changeStatus(ticket.id, 'WAITING', 'IN_WORK', reply.manager.id, now))) {
-        send(syncTopicName.make(topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
-        send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
-      }
-    }
+    if (ticket) await takeTicket(store, send, ticket, reply.manager.id, userId, now);
     return { outcome: 'queued', messageId: message.id } as const;
   });
+}
+
+/**
+ * A manager's answer (a reply, or a canned answer) is the ticket's first
+ * response if none came yet, and moves a waiting ticket into work (📝) under
+ * that manager.
+ */
+export async function takeTicket(
+  store: Store,
+  send: (job: NewJob) => void,
+  ticket: { id: number; status: TicketStatus },
+  managerId: number,
+  userId: number,
+  now: Date,
+): Promise<void> {
+  await store.markFirstResponse(ticket.id, managerId, now);
+  if (ticket.status === 'WAITING' && (await store.changeStatus(ticket.id, 'WAITING', 'IN_WORK', managerId, now))) {
+    send(syncTopicName.make(topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
+    send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
+  }
 }

@@ -67,6 +67,8 @@ export interface Texts {
   /** Before the new version of a message Telegram could not edit in place. */
   editedMarker: string;
   tooLongForUser: string;
+  /** Canned answers and auto-replies: the managers' side, and the buttons under an auto-reply for the user. */
+  answers: AnswersTexts;
 }
 
 /** The /settings panel and its dialogs, for the group's admins. Labels are plain; screens are HTML with user input escaped by the caller. */
@@ -169,5 +171,74 @@ export interface SettingsTexts {
     categoryWait: (minutes: number) => string;
     categoryGroup: (label: string, where: string) => string;
     notePrefix: (prefix: string) => string;
+  };
+}
+
+/** Canned answers (/save, /a), auto-replies, and their screens in /settings. Screens are HTML with what people typed escaped by the caller. */
+export interface AnswersTexts {
+  // --- to the user, under an automatic answer ---
+  solvedButton: string;
+  needPersonButton: string;
+  thanks: string;
+  personComing: string;
+  /** A press on an auto-reply's button that no longer applies (the ticket moved on, or the data is forged). */
+  outdated: string;
+  // --- to managers ---
+  saved: (name: string) => string;
+  taken: (name: string) => string;
+  saveHowTo: string;
+  nameInvalid: (max: number) => string;
+  notCopyable: string;
+  useInTopic: string;
+  none: string;
+  pick: string;
+  notFound: (query: string) => string;
+  /** Above the answer's copy in the topic: it went to the user. */
+  sentHeader: (name: string) => string;
+  sentBy: (name: string, who: string) => string;
+  autoHeader: (name: string) => string;
+  sourceGone: (name: string) => string;
+  unknownAnswer: string;
+  solvedInTopic: string;
+  needsPersonInTopic: string;
+  settings: {
+    cannedButton: (count: number) => string;
+    autoButton: (count: number, on: boolean) => string;
+    cannedTitle: string;
+    cannedEmpty: string;
+    kind: (kind: string) => string;
+    uses: (count: number) => string;
+    rename: string;
+    delete: string;
+    deleteWarning: (rules: number) => string;
+    confirmDelete: string;
+    autoTitle: string;
+    autoExplain: string;
+    autoOn: string;
+    autoOff: string;
+    switchOn: string;
+    switchOff: string;
+    autoEmpty: string;
+    addRule: string;
+    needCannedFirst: string;
+    ruleLine: (pattern: string, answer: string, firstOnly: boolean) => string;
+    keywords: string;
+    regex: string;
+    ruleAnswer: string;
+    firstOnlyOn: string;
+    firstOnlyOff: string;
+    chooseAnswer: string;
+    askRename: string;
+    askPattern: string;
+    invalidPattern: (why: string) => string;
+    patternTooLong: (max: number) => string;
+    changed: {
+      renamed: (before: string, after: string) => string;
+      deleted: (name: string) => string;
+      ruleAdded: (pattern: string, answer: string) => string;
+      ruleDeleted: (pattern: string) => string;
+      ruleFirstOnly: (pattern: string, on: boolean) => string;
+      autoReplies: (on: boolean) => string;
+    };
   };
 }

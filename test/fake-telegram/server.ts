@@ -476,6 +476,12 @@ export class FakeTelegram {
     deleteTopic(rec, this.liveTopic(rec, threadId));
   }
 
+  /** A person deletes a message in a group; as in Telegram, the bot is not told. */
+  personDeletesMessage(chatId: number, messageId: number): void {
+    const rec = this.world.group(chatId);
+    this.world.removeMessage(rec, this.existing(rec, messageId).message_id);
+  }
+
   setBotRights(
     chatId: number,
     rights: { status: 'administrator' | 'member' | 'left' | 'kicked'; can_manage_topics?: boolean; can_delete_messages?: boolean },

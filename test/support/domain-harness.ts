@@ -103,6 +103,7 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
     edit: forbidden('edit'),
     copy: forbidden('copy'),
     editCopy: forbidden('editCopy'),
+    clearButtons: forbidden('clearButtons'),
   };
 
   let now = options.now ?? new Date('2026-01-15T10:00:00.000Z');

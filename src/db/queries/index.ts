@@ -2,6 +2,7 @@
 // them over one client or transaction, so a decision reads and writes through
 // the transaction it runs in.
 import type { Queryable } from '../client.js';
+import { answerQueries } from './answers.js';
 import { messageQueries } from './messages.js';
 import { peopleQueries } from './people.js';
 import { settingsQueries } from './settings.js';
@@ -9,8 +10,9 @@ import { ticketQueries } from './tickets.js';
 import { topicQueries } from './topics.js';
 
 export type { NewMessage } from './messages.js';
+export type { NewAutoReply, NewCannedAnswer } from './answers.js';
 export type Store = ReturnType<typeof createStore>;
 
 export function createStore(db: Queryable) {
-  return { ...peopleQueries(db), ...topicQueries(db), ...ticketQueries(db), ...messageQueries(db), ...settingsQueries(db) };
+  return { ...peopleQueries(db), ...topicQueries(db), ...ticketQueries(db), ...messageQueries(db), ...settingsQueries(db), ...answerQueries(db) };
 }

@@ -14,6 +14,8 @@ export interface NewMessage {
   sentAt: Date;
   mediaGroupId?: string | undefined;
   replyToSourceId?: number | undefined;
+  /** A canned answer this message sent (by a manager with /a, or automatically without a manager). */
+  cannedAnswerId?: number;
   /** PENDING (to be relayed) unless said otherwise: a note is never relayed. */
   state?: 'PENDING' | 'DELIVERED';
 }
@@ -36,6 +38,7 @@ export function messageQueries(db: Queryable) {
           state: m.state ?? 'PENDING',
           mediaGroupId: m.mediaGroupId ?? null,
           replyToSourceId: m.replyToSourceId ?? null,
+          cannedAnswerId: m.cannedAnswerId ?? null,
         },
       });
     },

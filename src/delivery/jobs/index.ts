@@ -1,6 +1,7 @@
 // Every kind of outbox job, registered by name. Adding a kind is adding its
 // module beside this file and one line here.
 import type { JobHandler } from '../outbox.js';
+import { clearUserButtons, sendAnswer, showAnswer } from './answers.js';
 import { askCategory } from './ask-category.js';
 import { checkOrphanTopic } from './check-orphan-topic.js';
 import { copyToTopic } from './copy-to-topic.js';
@@ -38,6 +39,9 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
   postPrompt,
   offHoursNotice,
   transferTicket,
+  sendAnswer,
+  showAnswer,
+  clearUserButtons,
 ];
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {

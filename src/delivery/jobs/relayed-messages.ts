@@ -49,7 +49,7 @@ export function failOutbound(
   desk: Desk,
   userId: number,
   messageIds: number[],
-  manager: { chatId: number; messageId: number },
+  manager: { chatId: number; messageId?: number | undefined },
   error: DeliveryError,
 ): JobOutcome {
   desk.logger.warn({ user_id: userId, failure: error.failure, description: error.description }, 'manager message not delivered');
