@@ -9,6 +9,7 @@ import { sendAnswer, showAnswer, type AnswerContent } from '../delivery/jobs/ans
 import { decide, topicQueue, userQueue, type Desk } from './desk.js';
 import { takeTicket } from './manager-to-user.js';
 import type { Person } from './people.js';
+import type { Actor } from './settings-changes.js';
 
 export const ANSWER_NAME_MAX = 40;
 
@@ -176,4 +177,26 @@ export function sendCannedAnswer(desk: Desk, s: CannedSend): Promise<CannedOutco
     if (ticket) await takeTicket(store, send, ticket, s.manager.id, s.userId, now);
     return { outcome: 'queued', name: answer.name } as const;
   });
+}
+
+/** Admins rename a canned answer in /settings; a name taken (in any case) by another answer is refused. */
+export function renameCannedAnswer(desk: Desk, actor: Actor, id: number, name: string, summary: string): Promise<'renamed' | 'taken' | 'unknown'> {
+  return decide(desk, async (store, _send, retry) => {
+    const taken = await store.cannedAnswerByName(name);
+    if (retry || (taken && taken.id !== id)) return 'taken' as const;
+    if ((await store.renameCannedAnswer(id, name)).count === 0) return 'unknown' as const;
+    await store.logChange(summary, actor, desk.now());
+    return 'renamed' as const;
+  });
+}
+
+/** Admins delete a canned answer in /settings; its auto-reply rules go with it. */
+export async function deleteCannedAnswer(desk: Desk, actor: Actor, id: number, summary: string): Promise<boolean> {
+  const deleted = await decide(desk, async (store) => {
+    if ((await store.deleteCannedAnswer(id)).count === 0) return false;
+    await store.logChange(summary, actor, desk.now());
+    return true;
+  });
+  await desk.settings.reloadAutoReplies(desk.store);
+  return deleted;
 }

@@ -11,6 +11,7 @@ import type { Store } from '../db/queries/index.js';
 import { entitiesSchema } from '../delivery/jobs/notice.js';
 import type { Language } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
+import { compileRule, type CompiledRule } from './auto-replies.js';
 import { isValidTimeZone, type WorkingHours, WEEKDAYS } from './working-hours.js';
 
 /** A text with Telegram's formatting as entities (never hand-written HTML). */
@@ -34,6 +35,8 @@ const schemas = {
   defaultCategoryId: z.number().int().positive().nullable(),
   /** A manager's message in a topic that starts with this is an internal note, never sent to the user. */
   notePrefix: z.string().min(1).max(8).regex(/^\S+$/),
+  /** Auto-replies answer matching messages; off: every message waits for a person. */
+  autoReplies: z.boolean(),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -85,11 +88,15 @@ export interface DeskSettings {
   /** A user's topic now lives in this group. */
   rememberGroup(chatId: number): void;
   reloadCategories(store: Store): Promise<void>;
+  /** The auto-reply rules, compiled, in the order they were made. */
+  autoReplyRules(): readonly CompiledRule[];
+  reloadAutoReplies(store: Store): Promise<void>;
 }
 
 export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): DeskSettings {
   const values = new Map<SettingKey, unknown>();
   let categories: Category[] = [];
+  let rules: CompiledRule[] = [];
   const topicGroups = new Set<number>();
   let served = new Set<number>();
   const refreshServed = () => {
@@ -105,6 +112,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       categoryWaitMinutes: 5,
       defaultCategoryId: null,
       notePrefix: '!',
+      autoReplies: true,
     };
     return d[key] as SettingValue<K>;
   };
@@ -130,6 +138,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       topicGroups.clear();
       for (const chatId of await store.topicGroups()) topicGroups.add(chatId);
       await settings.reloadCategories(store);
+      await settings.reloadAutoReplies(store);
     },
     get(key) {
       return (values.has(key) ? values.get(key) : fallback(key)) as SettingValue<typeof key>;
@@ -155,6 +164,15 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       if (topicGroups.has(chatId)) return;
       topicGroups.add(chatId);
       refreshServed();
+    },
+    autoReplyRules: () => rules,
+    async reloadAutoReplies(store) {
+      rules = [];
+      for (const row of await store.autoReplies()) {
+        const rule = compileRule(row);
+        if (rule) rules.push(rule);
+        else logger.warn({ rule: row.id }, 'an auto-reply pattern cannot be compiled; the rule is skipped');
+      }
     },
     async reloadCategories(store) {
       categories = (await store.categories()).map((c) => ({

@@ -2,6 +2,7 @@
 // user, the message and the ticket, and queue what must be sent (topic
 // creation, card, the copy, the ❗️ name) in the topic's outbox queue, all
 // in one transaction. delivery/jobs/copy-to-topic.ts sends it.
+import { answerAutomatically } from './auto-replies.js';
 import { categorizeNewTicket, categoryTag } from './categories.js';
 import { groupOfCategory, switchTopic } from './ticket-moves.js';
 import { decide, topicQueue, userQueue, type Desk } from './desk.js';
@@ -26,6 +27,8 @@ export interface IncomingUserMessage {
   mediaGroupId?: string | undefined;
   /** The message in the user's chat this one replies to. */
   replyToMessageId?: number | undefined;
+  /** Its text or caption (matched against the auto-reply rules). */
+  text?: string | undefined;
 }
 
 export type UserRelayOutcome = { outcome: 'queued'; ticketId: number; messageId: number } | { outcome: 'duplicate' };
@@ -117,6 +120,17 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
           : {},
       ),
     );
+    if (msg.text) {
+      await answerAutomatically(desk, store, send, {
+        userId,
+        firstName: msg.from.first_name,
+        ticketId: ticket.id,
+        messageRowId: message.id,
+        text: msg.text,
+        firstOfTicket: newTicket,
+        now,
+      });
+    }
     return { outcome: 'queued', ticketId: ticket.id, messageId: message.id } as const;
   });
 }

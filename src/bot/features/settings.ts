@@ -18,6 +18,7 @@ import { categoryLabel } from '../../domain/categories.js';
 import type { FormattedText } from '../../domain/settings.js';
 import { formatDayHours, isValidTimeZone, parseDayHours, parseHolidays } from '../../domain/working-hours.js';
 import { settingsData, type SettingsAction } from '../callback-data/settings.js';
+import { actOnAnswers, answerAnswersDialog, answersDialogs, answersHomeRows, isAnswersAction } from '../settings/answers.js';
 import { groupProblem, groupProblemText } from '../group-check.js';
 import type { Context } from '../context.js';
 import { threadOf } from '../conversation.js';
@@ -105,7 +106,7 @@ settings.on('message', async (ctx, next) => {
 
 async function home(desk: Desk): Promise<Screen> {
   const changes = await desk.store.recentChanges(RECENT_CHANGES);
-  return homeScreen(desk, changes);
+  return homeScreen(desk, changes, await answersHomeRows(desk));
 }
 
 async function endDialog(desk: Desk, adminId: number): Promise<boolean> {
@@ -127,6 +128,7 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
     );
     return undefined;
   };
+  if (isAnswersAction(action)) return actOnAnswers({ desk, actor, action, arg, panelId, ask });
   const category = desk.settings.category(arg);
   switch (action) {
     case 'home':
@@ -267,6 +269,7 @@ async function answerDialog(ctx: Context, dialog: Dialog, msg: Message): Promise
     await answerManager(desk, at, t.saved);
     if (dialog.panelMessageId && screen) await editInGroup(desk, dialog.panelMessageId, screen);
   };
+  if (answersDialogs.includes(dialog.kind)) return answerAnswersDialog({ desk, actor, dialog, msg, at });
   const category = desk.settings.category(dialog.arg);
   const clearable = (max: number) => (text === '-' || text === '—' ? null : text.length > max ? undefined : text);
 

@@ -16,6 +16,7 @@ userMessages.chatType('private').on('message', async (ctx) => {
     kind: messageKind(message),
     mediaGroupId: message.media_group_id,
     replyToMessageId: message.reply_to_message?.message_id,
+    text: message.text ?? message.caption,
   });
   ctx.log.debug({ outcome: result.outcome }, 'user message');
 });

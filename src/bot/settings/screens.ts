@@ -27,7 +27,8 @@ export interface ChangeLine {
 
 const kb = (...rows: InlineKeyboardButton[][]): InlineKeyboardMarkup => ({ inline_keyboard: rows.filter((r) => r.length > 0) });
 
-export function homeScreen(desk: Desk, changes: ChangeLine[]): Screen {
+/** `more`: rows of other features' screens (canned answers, auto-replies), above Close. */
+export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboardButton[][] = []): Screen {
   const t = desk.managerTexts.settings;
   const s = desk.settings;
   const tz = s.get('timeZone');
@@ -56,6 +57,7 @@ export function homeScreen(desk: Desk, changes: ChangeLine[]): Screen {
       // Pressing it switches to the other language: the label says what it is now.
       [button(t.button.language(t.languageName[language]), 'language', GREETING_LANGUAGES.indexOf(other))],
       [button(t.button.notePrefix(s.get('notePrefix')), 'notePrefix')],
+      ...more,
       [button(t.button.close, 'close')],
     ),
   };

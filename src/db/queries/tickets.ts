@@ -49,7 +49,15 @@ export function ticketQueries(db: Queryable) {
      * on the current status, so a stale decision changes nothing (returns
      * false). Call inside a transaction.
      */
-    async changeStatus(ticketId: number, from: TicketStatus, to: TicketStatus, actorId: number | null, now: Date): Promise<boolean> {
+    async changeStatus(
+      ticketId: number,
+      from: TicketStatus,
+      to: TicketStatus,
+      actorId: number | null,
+      now: Date,
+      /** How, when no person did it directly: autoReply. */
+      via?: string,
+    ): Promise<boolean> {
       const actor = actorId === null ? null : BigInt(actorId);
       const changed = await db.ticket.updateMany({
         where: { id: ticketId, status: from },
@@ -62,7 +70,7 @@ export function ticketQueries(db: Queryable) {
         },
       });
       if (changed.count === 0) return false;
-      await db.statusChange.create({ data: { ticketId, from, to, actorId: actor, at: now } });
+      await db.statusChange.create({ data: { ticketId, from, to, actorId: actor, at: now, via: via ?? null } });
       return true;
     },
 

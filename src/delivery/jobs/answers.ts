@@ -5,10 +5,12 @@
 // settled when the decision was made (placeholders filled in for this user).
 import type { MessageEntity } from 'grammy/types';
 import { z } from 'zod';
+import { autoReplyVerdictKeyboard } from '../../bot/keyboards/auto-reply.js';
+import { languageOf, textsFor } from '../../i18n/index.js';
 import { escapeHtml } from '../../lib/html.js';
 import { DeliveryError, type Place } from '../courier.js';
 import { defineJob, idSchema, type JobDeps } from './job.js';
-import { entitiesSchema, keyboardSchema, noticeToTopic } from './notice.js';
+import { entitiesSchema, type keyboardSchema, noticeToTopic } from './notice.js';
 import { failOutbound } from './relayed-messages.js';
 
 export const answerContentSchema = z.discriminatedUnion('type', [
@@ -74,14 +76,25 @@ function withHeader(text: string | undefined, entities: MessageEntity[] | undefi
 
 export const sendAnswer = defineJob(
   'sendAnswer',
-  z.object({ messageId: idSchema, userId: idSchema, name: z.string(), content: answerContentSchema, keyboard: keyboardSchema.optional() }),
+  z.object({
+    messageId: idSchema,
+    userId: idSchema,
+    name: z.string(),
+    content: answerContentSchema,
+    /** An automatic answer about this ticket: the user gets the buttons «solved» / «I need a person». */
+    verdictTicketId: idSchema.optional(),
+  }),
   async (p, deps) => {
     const { desk, relayed } = deps;
     const [row] = await desk.store.messagesByIds([p.messageId]);
-    if (!row || row.state !== 'PENDING') return;
+    if (row?.state !== 'PENDING') return;
     const managerAt = { chatId: Number(row.topicChatId ?? desk.supportChatId), messageId: row.topicMessageId ?? undefined };
     try {
-      const id = await deliver(deps, { chat: 'user', userId: p.userId }, p.content, p.keyboard ? { keyboard: p.keyboard } : {});
+      // In the user's language, as it is when the answer goes out.
+      const keyboard = p.verdictTicketId
+        ? autoReplyVerdictKeyboard(textsFor(languageOf((await desk.store.user(p.userId))?.languageCode)), p.verdictTicketId)
+        : undefined;
+      const id = await deliver(deps, { chat: 'user', userId: p.userId }, p.content, keyboard ? { keyboard } : {});
       relayed?.('to_user', 1);
       const now = desk.now();
       return { record: (tx) => [tx.message.update({ where: { id: row.id }, data: { state: 'DELIVERED', relayedAt: now, userChatMessageId: id } })] };
