@@ -6,6 +6,8 @@ import { decide, topicQueue, userQueue, type Desk } from './desk.js';
 import { copyToUser } from '../delivery/jobs/copy-to-user.js';
 import { refreshCard } from '../delivery/jobs/refresh-card.js';
 import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
+import type { MessageEntity } from 'grammy/types';
+import { languageOf, textsFor } from '../i18n/index.js';
 import type { Person } from './people.js';
 import type { TicketStatus } from './status.js';
 import type { Store } from '../db/queries/index.js';
@@ -23,6 +25,8 @@ export interface ManagerReply {
   mediaGroupId?: string | undefined;
   /** An explicit reply to a message in the topic (not the implicit reply to the topic's creation). */
   replyToMessageId?: number | undefined;
+  /** Its text, or its caption, with Telegram's formatting: what a signature goes under. */
+  text?: { value: string; entities?: MessageEntity[] | undefined; caption: boolean } | undefined;
 }
 
 export type ManagerRelayOutcome = { outcome: 'queued'; messageId: number } | { outcome: 'duplicate' };
@@ -48,10 +52,11 @@ export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<Mana
       mediaGroupId: reply.mediaGroupId,
       replyToSourceId: reply.replyToMessageId,
     });
+    const signed = desk.settings.get('signature') && !reply.mediaGroupId ? await signedText(store, reply) : undefined;
     send(
       copyToUser.make(
         userQueue(userId),
-        { messageId: message.id },
+        { messageId: message.id, ...(signed ? { signed } : {}) },
         reply.mediaGroupId ? { coalesceKey: `album:out:${userId}:${reply.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) } : {},
       ),
     );
@@ -78,4 +83,24 @@ export async function takeTicket(
     send(syncTopicName.make(topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
     send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
   }
+}
+
+/**
+ * The reply's text (or caption) with the manager's first name under it, when
+ * the admins want replies signed. A message without text or caption (a
+ * sticker cannot carry one, and a bare name under a photo reads oddly), and
+ * one the signature would push past Telegram's limit, goes unsigned; so does
+ * an album (its caption rides on one item of several).
+ */
+async function signedText(store: Store, reply: ManagerReply) {
+  if (!reply.text) return undefined;
+  const user = await store.user(reply.userId);
+  const line = textsFor(languageOf(user?.languageCode)).signature.sign(reply.manager.first_name);
+  const text = `${reply.text.value}\n\n${line}`;
+  if (text.length > (reply.text.caption ? 1024 : 4096)) return undefined;
+  return {
+    type: reply.text.caption ? ('caption' as const) : ('text' as const),
+    text,
+    ...(reply.text.entities?.length ? { entities: reply.text.entities } : {}),
+  };
 }

@@ -37,6 +37,8 @@ const schemas = {
   notePrefix: z.string().min(1).max(8).regex(/^\S+$/),
   /** Auto-replies answer matching messages; off: every message waits for a person. */
   autoReplies: z.boolean(),
+  /** Replies reach the user with the manager's first name under them; off: anonymously. */
+  signature: z.boolean(),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -113,6 +115,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       defaultCategoryId: null,
       notePrefix: '!',
       autoReplies: true,
+      signature: false,
     };
     return d[key] as SettingValue<K>;
   };

@@ -240,4 +240,9 @@ export const en: Texts = {
       },
     },
   },
+  signature: {
+    button: (on) => `✍️ Managers' names under replies: ${on ? 'yes' : 'no'}`,
+    changed: (on) => (on ? "replies signed with the manager's first name" : 'replies anonymous'),
+    sign: (name) => `— ${name}`,
+  },
 };

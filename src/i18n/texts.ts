@@ -69,6 +69,8 @@ export interface Texts {
   tooLongForUser: string;
   /** Canned answers and auto-replies: the managers' side, and the buttons under an auto-reply for the user. */
   answers: AnswersTexts;
+  /** Replies signed with the manager's first name (a setting; anonymous by default). */
+  signature: { button: (on: boolean) => string; changed: (on: boolean) => string; sign: (name: string) => string };
 }
 
 /** The /settings panel and its dialogs, for the group's admins. Labels are plain; screens are HTML with user input escaped by the caller. */

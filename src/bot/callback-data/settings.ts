@@ -28,6 +28,7 @@ export const settingsActions = [
   'categoryWait',
   'categoryGroup',
   'notePrefix',
+  'signature',
   // Canned answers and auto-replies (bot/settings/answers.ts).
   'canned',
   'cannedOne',

@@ -40,7 +40,9 @@ managerReplies.on('message').filter(isManagerInUserTopic, async (ctx, next) => {
     );
     return;
   }
-  const result = await relayManagerReply(ctx.desk, { ...written, replyToMessageId: explicitReplyTo(message) });
+  const value = message.text ?? message.caption;
+  const text = value === undefined ? undefined : { value, entities: message.entities ?? message.caption_entities, caption: message.text === undefined };
+  const result = await relayManagerReply(ctx.desk, { ...written, replyToMessageId: explicitReplyTo(message), text });
   ctx.log.debug({ outcome: result.outcome }, 'manager message');
 });
 

@@ -163,6 +163,12 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
       return ask('timeZone', 0, t.ask.timeZone);
     case 'notePrefix':
       return ask('notePrefix', 0, t.ask.notePrefix);
+    case 'signature': {
+      const on = !desk.settings.get('signature');
+      await changeSetting(desk, actor, 'signature', on, desk.managerTexts.signature.changed(on));
+      await show(await home(desk));
+      return t.saved;
+    }
     case 'hours':
       await show(hoursScreen(desk));
       return;

@@ -57,6 +57,7 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
       // Pressing it switches to the other language: the label says what it is now.
       [button(t.button.language(t.languageName[language]), 'language', GREETING_LANGUAGES.indexOf(other))],
       [button(t.button.notePrefix(s.get('notePrefix')), 'notePrefix')],
+      [button(desk.managerTexts.signature.button(s.get('signature')), 'signature')],
       ...more,
       [button(t.button.close, 'close')],
     ),

@@ -3,9 +3,16 @@
 import { z } from 'zod';
 import { DeliveryError } from '../courier.js';
 import { defineJob, idSchema } from './job.js';
+import { entitiesSchema } from './notice.js';
 import { batchOf, failOutbound, userReplyTarget } from './relayed-messages.js';
 
-export const copyToUser = defineJob('copyToUser', z.object({ messageId: idSchema }), async ({ messageId }, { desk, relayed }) => {
+const payload = z.object({
+  messageId: idSchema,
+  /** The reply's text or caption with the manager's name under it (signatures on): sent instead of a plain copy. */
+  signed: z.object({ type: z.enum(['text', 'caption']), text: z.string().min(1), entities: entitiesSchema.optional() }).optional(),
+});
+
+export const copyToUser = defineJob('copyToUser', payload, async ({ messageId, signed }, { desk, relayed }) => {
   const batch = await batchOf(desk, messageId);
   const first = batch[0];
   if (!first) return;
@@ -14,12 +21,20 @@ export const copyToUser = defineJob('copyToUser', z.object({ messageId: idSchema
     // Written in a topic of this group (message ids are per chat).
     const chatId = Number(first.topicChatId ?? desk.supportChatId);
     const replyTo = await userReplyTarget(desk, userId, chatId, first.replyToSourceId);
-    const copies = await desk.courier.copy(
-      { chat: 'support', chatId },
-      batch.map((m) => m.topicMessageId!),
-      { chat: 'user', userId },
-      replyTo ? { replyTo } : {},
-    );
+    const from = { chat: 'support' as const, chatId };
+    const to = { chat: 'user' as const, userId };
+    const copies =
+      signed?.type === 'text' && batch.length === 1
+        ? [await desk.courier.post(to, { text: signed.text, ...(signed.entities ? { entities: signed.entities } : {}), ...(replyTo ? { replyTo } : {}) })]
+        : await desk.courier.copy(
+            from,
+            batch.map((m) => m.topicMessageId!),
+            to,
+            {
+              ...(replyTo ? { replyTo } : {}),
+              ...(signed?.type === 'caption' && batch.length === 1 ? { caption: { text: signed.text, entities: signed.entities } } : {}),
+            },
+          );
     relayed?.('to_user', copies.length);
     const now = desk.now();
     return {
