@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
 import { findConversation, oneTurnPerConversation } from './conversation.js';
 import { createAdminCheck } from './admins.js';
+import { bannedUsers } from './features/banned-users.js';
 import { bans } from './features/bans.js';
 import { categories } from './features/categories.js';
 import { edits } from './features/edits.js';
@@ -88,7 +89,7 @@ export function createBot(config: Config, deps: BotDeps) {
       if (isTransientDbError(err.error)) throw err.error;
       err.ctx.log.error({ err: describeError(err.error) }, 'feature failed; the update is skipped');
     })
-    .use(settings, greeting, categories, ticketStatus, bans, topicEvents, membership, edits, managerReplies, userMessages, unhandled);
+    .use(settings, bannedUsers, greeting, categories, ticketStatus, bans, topicEvents, membership, edits, managerReplies, userMessages, unhandled);
   const handleFeatures = features.middleware();
 
   // The database failing for a while (a lost connection, a lock timeout, a

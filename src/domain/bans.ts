@@ -17,6 +17,7 @@ import { languageOf, textsFor } from '../i18n/index.js';
 import { escapeHtml } from '../lib/html.js';
 import { decide, topicQueue, type Desk } from './desk.js';
 import { displayName, type Person } from './people.js';
+import type { Actor } from './settings-changes.js';
 import type { IncomingUserMessage } from './user-to-topic.js';
 
 /** A reason is for the card and a line in the topic: a sentence, not an essay. */
@@ -24,7 +25,8 @@ export const BAN_REASON_LIMIT = 200;
 
 /** Where the manager acted: the topic line answers their command there. */
 export interface BanSpot {
-  chatId: number;
+  /** The group the manager acted in; the user's current topic when not given (the /settings panel). */
+  chatId?: number | undefined;
   replyTo?: number | undefined;
 }
 
@@ -75,12 +77,15 @@ export function banUser(desk: Desk, p: { userId: number; manager: Person; reason
   });
 }
 
-export function unbanUser(desk: Desk, p: { userId: number; manager: Person; at: BanSpot }): Promise<UnbanResult> {
+/** `logged`: an unban from the /settings panel goes in its change log too, like every change made there. */
+export function unbanUser(desk: Desk, p: { userId: number; manager: Person; at: BanSpot; logged?: { actor: Actor; summary: string } }): Promise<UnbanResult> {
   return decide(desk, async (store, send) => {
     const user = await store.user(p.userId);
     if (!user) return { outcome: 'unknown-user' } as const;
     if (!(await store.unbanUser(p.userId))) return { outcome: 'not-banned' } as const;
-    await store.touchManager(p.manager, desk.now());
+    const now = desk.now();
+    await store.touchManager(p.manager, now);
+    if (p.logged) await store.logChange(p.logged.summary, p.logged.actor, now);
     send(noticeToTopic(p.userId, desk.managerTexts.ban.unbanned(escapeHtml(displayName(p.manager))), p.at.replyTo, p.at.chatId));
     await refreshLatestCard(store, send, p.userId);
     return { outcome: 'unbanned' } as const;

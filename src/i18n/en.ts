@@ -193,5 +193,7 @@ export const en: Texts = {
     listEmpty: 'Nobody is banned.',
     listItem: (user, who, at, reason) => `• ${user} — by ${who}, ${at}${reason ? `: ${reason}` : ''}`,
     unbanUser: (user) => `✅ Unban ${user}`,
+    listMore: (n) => `… and ${n} more (the earliest bans).`,
+    unbannedLog: (user) => `ban lifted: ${user}`,
   },
 };

@@ -193,5 +193,7 @@ export const ru: Texts = {
     listEmpty: 'Никто не заблокирован.',
     listItem: (user, who, at, reason) => `• ${user} — ${who}, ${at}${reason ? `: ${reason}` : ''}`,
     unbanUser: (user) => `✅ Разблокировать ${user}`,
+    listMore: (n) => `… и ещё ${n} (самые ранние блокировки).`,
+    unbannedLog: (user) => `блокировка снята: ${user}`,
   },
 };

@@ -97,6 +97,9 @@ export interface BanTexts {
   /** One line of the list (HTML). */
   listItem: (user: string, who: string, at: string, reason: string | null) => string;
   unbanUser: (user: string) => string;
+  listMore: (count: number) => string;
+  /** For the /settings change log (stored as written). */
+  unbannedLog: (user: string) => string;
 }
 
 /** The /settings panel and its dialogs, for the group's admins. Labels are plain; screens are HTML with user input escaped by the caller. */

@@ -9,7 +9,7 @@ import type { User } from 'grammy/types';
 import { callsTo, cardOf, command, copiesIn, fromBot, managerWrites, outboxDrained, pause, pressCardButton, userWrites } from '../support/actions.js';
 import { dbKinds } from '../support/databases.js';
 import { eventually, startDesk, text, type TestDesk } from '../support/desk.js';
-import { addCategoryFromSettings, generalMessages } from '../support/settings.js';
+import { addCategoryFromSettings, generalMessages, openSettings, press, waitForMessageText } from '../support/settings.js';
 
 /** What people read, written out here (not taken from src/i18n), so a changed text shows. */
 const NOTICE = 'Support does not accept your messages.';
@@ -226,6 +226,62 @@ for (const kind of dbKinds) {
       assert.equal(d.tg.topics(d.group.id).find((t) => t.message_thread_id === thread)?.closed, true, 'still closed');
       assert.deepEqual(callsTo(d.tg, 'reopenForumTopic', d.group.id), []);
       assert.equal(markersIn(thread), 1);
+    });
+
+    // Bugs: the list missing a banned user (or who, when, why); its Unban
+    // not lifting the ban, not saying so in the topic or not logged; a
+    // member who is not an admin, or forged data, lifting a ban.
+    test('/settings → 🚫 Banned users lists who is banned; an admin unbans there; nobody else can', async () => {
+      const anna = d.tg.createUser({ first_name: 'Anna', username: 'anna', language_code: 'en' });
+      const bob = d.tg.createUser({ first_name: 'Bob', language_code: 'en' });
+      const { thread } = await userWrites(d, anna, 'hi');
+      const bobs = await userWrites(d, bob, 'hello');
+      d.tg.managerSends(d.group.id, d.manager, command('/ban rude <b>'), { threadId: thread });
+      await lineIn(thread, '🚫');
+      await answerOf(pressCardButton(d, d.manager, await cardOf(d, bob), '🚫 Ban'));
+      await lineIn(bobs.thread, '🚫');
+
+      const panel = await openSettings(d);
+      await press(d, d.manager, panel, '🚫 Banned users');
+      const list = text(await waitForMessageText(d, panel, (t) => t.startsWith('🚫 Banned users'))) ?? '';
+      const stamp = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC';
+      assert.match(
+        list,
+        new RegExp(`^🚫 Banned users\\n\\n• Bob — by ${MARY}, ${stamp}\\n• Anna @anna — by ${MARY}, ${stamp}: rude <b>$`),
+        'the latest ban first',
+      );
+
+      // A member who is not an admin, and forged data: refused, nothing changes.
+      const paul = d.tg.createUser({ first_name: 'Paul', language_code: 'en' });
+      d.tg.addMember(d.group.id, paul, 'member');
+      assert.equal((await press(d, paul, panel, '✅ Unban Anna @anna')).text, "Only the group's admins can change settings.");
+      for (const data of ['banned:unban:x', 'banned:free:1', `banned:unban:${anna.id}:1`]) {
+        assert.equal((await answerOf(d.tg.forgeCallbackQuery(d.manager, d.group.id, panel, data))).text, OUTDATED, data);
+      }
+      assert.equal((await answerOf(d.tg.forgeCallbackQuery(d.manager, d.group.id, panel, 'banned:unban:424242'))).text, 'This user is not banned.');
+      await outboxDrained(d);
+      assert.notEqual((await banOf(anna)).bannedAt, null);
+
+      assert.equal((await press(d, d.manager, panel, '✅ Unban Anna @anna')).text, '✅ Ban lifted.');
+      await lineIn(thread, `✅ ${MARY} lifted the ban`);
+      assert.equal((await banOf(anna)).bannedAt, null);
+      await waitForMessageText(d, panel, (t) => !t.includes('Anna'));
+      assert.deepEqual(
+        d.tg
+          .message(d.group.id, panel)
+          ?.reply_markup?.inline_keyboard.flat()
+          .map((b) => b.text),
+        ['✅ Unban Bob', '⬅️ Back'],
+      );
+      const logged = await d.app.db.prisma.settingChange.findMany();
+      assert.deepEqual(
+        logged.map((c) => [c.summary, Number(c.actorId)]),
+        [['ban lifted: Anna @anna', d.manager.id]],
+      );
+      await userWrites(d, anna, 'I am back');
+      await outboxDrained(d);
+      assert.equal(markersIn(thread), 0, 'an ordinary message again');
+      assert.deepEqual(received(anna), []);
     });
   });
 }
