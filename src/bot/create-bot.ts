@@ -15,6 +15,8 @@ import { findConversation, oneTurnPerConversation } from './conversation.js';
 import { createAdminCheck } from './admins.js';
 import { autoReplies } from './features/auto-replies.js';
 import { cannedAnswers } from './features/canned-answers.js';
+import { bannedUsers } from './features/banned-users.js';
+import { bans } from './features/bans.js';
 import { categories } from './features/categories.js';
 import { edits } from './features/edits.js';
 import { greeting } from './features/greeting.js';
@@ -89,7 +91,22 @@ export function createBot(config: Config, deps: BotDeps) {
       if (isTransientDbError(err.error)) throw err.error;
       err.ctx.log.error({ err: describeError(err.error) }, 'feature failed; the update is skipped');
     })
-    .use(settings, greeting, categories, autoReplies, ticketStatus, topicEvents, membership, edits, cannedAnswers, managerReplies, userMessages, unhandled);
+    .use(
+      settings,
+      bannedUsers,
+      greeting,
+      categories,
+      autoReplies,
+      ticketStatus,
+      bans,
+      topicEvents,
+      membership,
+      edits,
+      cannedAnswers,
+      managerReplies,
+      userMessages,
+      unhandled,
+    );
   const handleFeatures = features.middleware();
 
   // The database failing for a while (a lost connection, a lock timeout, a

@@ -5,6 +5,7 @@
 import type { Texts } from '../i18n/index.js';
 import { escapeHtml } from '../lib/html.js';
 import { displayName, fullName } from './people.js';
+import { banInfo, type BanInfo } from './bans.js';
 import { categoryTag } from './categories.js';
 import type { Desk } from './desk.js';
 import { formatStamp } from './working-hours.js';
@@ -35,6 +36,8 @@ export interface CardInput {
   /** The group's time zone: times are shown in it, named, so every manager reads the same time whatever the server's zone. */
   timeZone: string;
   topicLost?: boolean;
+  /** Set while the user is banned: who, when, why. */
+  ban?: BanInfo | null;
 }
 
 export function renderCard(t: Texts, c: CardInput): string {
@@ -53,6 +56,10 @@ export function renderCard(t: Texts, c: CardInput): string {
     );
     lines.push(`<i>${t.card.changedBy(t.statusName[c.lastChange.to], who, `${formatStamp(c.lastChange.at, c.timeZone)} ${c.timeZone}`)}</i>`);
   }
+  if (c.ban) {
+    const at = `${formatStamp(c.ban.at, c.timeZone)} ${c.timeZone}`;
+    lines.push(t.ban.card(escapeHtml(c.ban.by), at, c.ban.reason === null ? null : escapeHtml(c.ban.reason)));
+  }
   if (c.topicLost) lines.push('', t.card.topicLost);
   return lines.join('\n');
 }
@@ -62,6 +69,8 @@ export async function cardInput(desk: Pick<Desk, 'store' | 'settings'>, ticketId
   const ticket = await desk.store.ticket(ticketId);
   if (!ticket) throw new Error(`ticket ${ticketId} vanished`);
   const [earlier, last] = await Promise.all([desk.store.countTicketsBefore(Number(ticket.userId), ticketId), desk.store.lastStatusChange(ticketId)]);
+  // Who banned is read only for a banned user: most cards are not.
+  const banned = ticket.user.bannedAt ? await desk.store.userWithBan(Number(ticket.userId)) : null;
   return {
     ticketId,
     status: ticket.status,
@@ -70,6 +79,7 @@ export async function cardInput(desk: Pick<Desk, 'store' | 'settings'>, ticketId
     lastChange: last ? { to: last.to, actor: last.actor, at: last.at } : null,
     category: categoryTag(desk, ticket.categoryId) ?? null,
     timeZone: desk.settings.get('timeZone'),
+    ban: banned ? banInfo(banned) : null,
     ...(opts.topicLost ? { topicLost: true } : {}),
   };
 }

@@ -69,6 +69,8 @@ export function userPicksCategory(
   return decide(desk, async (store, send) => {
     const category = desk.settings.category(p.categoryId);
     if (!category || category.archived) return { outcome: 'refused' } as const;
+    // A banned user's choice would be ticket activity (a move, a rename): see domain/bans.ts.
+    if ((await store.user(userId))?.bannedAt) return { outcome: 'refused' } as const;
     const latest = await store.latestTicket(userId);
     const open = latest && latest.status !== 'RESOLVED' ? latest : null;
     const ticketId = p.ticketId === 0 ? open?.id : p.ticketId;

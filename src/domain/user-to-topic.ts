@@ -3,6 +3,7 @@
 // creation, card, the copy, the ❗️ name) in the topic's outbox queue, all
 // in one transaction. delivery/jobs/copy-to-topic.ts sends it.
 import { answerAutomatically } from './auto-replies.js';
+import { relayFromBanned } from './bans.js';
 import { categorizeNewTicket, categoryTag } from './categories.js';
 import { groupOfCategory, switchTopic } from './ticket-moves.js';
 import { decide, topicQueue, userQueue, type Desk } from './desk.js';
@@ -31,7 +32,11 @@ export interface IncomingUserMessage {
   text?: string | undefined;
 }
 
-export type UserRelayOutcome = { outcome: 'queued'; ticketId: number; messageId: number } | { outcome: 'duplicate' };
+export type UserRelayOutcome =
+  | { outcome: 'queued'; ticketId: number; messageId: number }
+  | { outcome: 'duplicate' }
+  /** From a banned user: shown in the topic, no ticket (domain/bans.ts). */
+  | { outcome: 'banned'; messageId: number };
 
 export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<UserRelayOutcome> {
   const userId = msg.from.id;
@@ -43,6 +48,7 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     const now = desk.now();
     // touchUser leaves `blocked` alone, so the row it returns still tells whether the user was blocked.
     const user = await store.touchUser(msg.from, now, true);
+    if (user.bannedAt !== null) return relayFromBanned(desk, store, send, user, msg);
 
     const found = await store.topicWithLatestTicket(userId);
     let ticket = found?.tickets[0] ?? null;

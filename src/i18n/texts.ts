@@ -71,6 +71,39 @@ export interface Texts {
   answers: AnswersTexts;
   /** Replies signed with the manager's first name (a setting; anonymous by default). */
   signature: { button: (on: boolean) => string; changed: (on: boolean) => string; sign: (name: string) => string };
+  ban: BanTexts;
+}
+
+/** Banning a user (/ban, /unban, the card's button). HTML where said: the caller escapes names and reasons. */
+export interface BanTexts {
+  /** To the banned user, once per ban. */
+  toUser: string;
+  button: string;
+  unbanButton: string;
+  /** The card's line while banned (HTML). */
+  card: (who: string, at: string, reason: string | null) => string;
+  /** In the topic when a manager bans (HTML). */
+  banned: (who: string, reason: string | null) => string;
+  /** In the topic when a manager lifts the ban (HTML). */
+  unbanned: (who: string) => string;
+  /** Right after the first of a banned user's messages in a row (HTML). */
+  marker: string;
+  already: (who: string, at: string) => string;
+  notBanned: string;
+  /** Answers to a press of the card's button. */
+  done: string;
+  undone: string;
+  notInTopic: string;
+  /** The /settings screen of banned users (admins only). */
+  settingsButton: string;
+  listTitle: string;
+  listEmpty: string;
+  /** One line of the list (HTML). */
+  listItem: (user: string, who: string, at: string, reason: string | null) => string;
+  unbanUser: (user: string) => string;
+  listMore: (count: number) => string;
+  /** For the /settings change log (stored as written). */
+  unbannedLog: (user: string) => string;
 }
 
 /** The /settings panel and its dialogs, for the group's admins. Labels are plain; screens are HTML with user input escaped by the caller. */

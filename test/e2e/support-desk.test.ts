@@ -21,7 +21,8 @@ const languages = [
     take: '📝 В работу',
     resolve: '🏁 Решено',
     reopen: '❗️ Вернуть',
-    commandsNotRelayed: 'Команды не отправляются пользователю. Доступно: /close — отметить решённым.',
+    ban: '🚫 Заблокировать',
+    commandsNotRelayed: 'Команды не отправляются пользователю. Доступно: /close — отметить решённым; /ban [причина], /unban.',
     replyToBlocked: '⚠️ Ответ не доставлен пользователю: пользователь заблокировал бота',
   },
   {
@@ -36,7 +37,8 @@ const languages = [
     take: '📝 Take',
     resolve: '🏁 Resolved',
     reopen: '❗️ Reopen',
-    commandsNotRelayed: 'Commands are not sent to the user. Available: /close — mark as resolved.',
+    ban: '🚫 Ban',
+    commandsNotRelayed: 'Commands are not sent to the user. Available: /close — mark as resolved; /ban [reason], /unban.',
     replyToBlocked: '⚠️ Reply not delivered to the user: the user blocked the bot',
   },
 ];
@@ -75,7 +77,7 @@ for (const kind of dbKinds)
           'the card links to the user',
         );
         const buttons = card?.reply_markup?.inline_keyboard.flat().map((b) => b.text);
-        assert.deepEqual(buttons, [t.take, t.resolve]);
+        assert.deepEqual(buttons, [t.take, t.resolve, t.ban]);
         assert.equal(text(inTopic[2]), 'My VPN does not work');
         assert.equal(inTopic[2]?.forward_origin, undefined, 'copied, not forwarded');
 
@@ -143,7 +145,7 @@ for (const kind of dbKinds)
         );
         assert.deepEqual(
           card?.reply_markup?.inline_keyboard.flat().map((b) => b.text),
-          [t.reopen, t.take],
+          [t.reopen, t.take, t.ban],
         );
 
         // Pressing it back to ❗️ works too.

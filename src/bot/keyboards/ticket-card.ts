@@ -1,17 +1,21 @@
-// The ticket card's buttons: every status but the current one, and the
-// category when there are categories to choose from.
+// The ticket card's buttons: every status but the current one, the
+// category when there are categories to choose from, and ban or unban.
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { TicketStatus } from '../../domain/status.js';
 import { allStatuses } from '../../domain/status.js';
 import type { Texts } from '../../i18n/index.js';
+import { banData } from '../callback-data/ban.js';
 import { ticketCategoryData } from '../callback-data/categories.js';
 import { ticketStatusData } from '../callback-data/ticket-status.js';
 
-export function ticketCardKeyboard(t: Texts, ticketId: number, current: TicketStatus, withCategory: boolean): InlineKeyboardMarkup {
+export function ticketCardKeyboard(t: Texts, ticketId: number, current: TicketStatus, withCategory: boolean, banned = false): InlineKeyboardMarkup {
   const statuses = allStatuses
     .filter((s) => s !== current)
     .map((status) => ({ text: t.button[status], callback_data: ticketStatusData.pack({ ticketId, status }) }));
   // When the admins defined categories, a manager can set or change the ticket's.
   const category = withCategory ? [[{ text: t.categoryButton, callback_data: ticketCategoryData.pack({ ticketId, categoryId: 0 }) }]] : [];
-  return { inline_keyboard: [statuses, ...category] };
+  const ban = banned
+    ? { text: t.ban.unbanButton, callback_data: banData.pack({ ticketId, action: 'unban' }) }
+    : { text: t.ban.button, callback_data: banData.pack({ ticketId, action: 'ban' }) };
+  return { inline_keyboard: [statuses, ...category, [ban]] };
 }

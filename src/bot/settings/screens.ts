@@ -7,6 +7,7 @@ import { formatDayHours, formatStamp, keepsHours } from '../../domain/working-ho
 import type { Language } from '../../i18n/index.js';
 import { escapeHtml } from '../../lib/html.js';
 import { settingsButton as button } from '../callback-data/settings.js';
+import { bannedUsersButton } from './banned-users.js';
 
 /** The languages greetings are kept in, by their index in callback data. */
 export const GREETING_LANGUAGES: readonly Language[] = ['ru', 'en'];
@@ -58,6 +59,7 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
       [button(t.button.language(t.languageName[language]), 'language', GREETING_LANGUAGES.indexOf(other))],
       [button(t.button.notePrefix(s.get('notePrefix')), 'notePrefix')],
       [button(desk.managerTexts.signature.button(s.get('signature')), 'signature')],
+      [bannedUsersButton(desk)],
       ...more,
       [button(t.button.close, 'close')],
     ),

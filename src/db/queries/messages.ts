@@ -59,6 +59,11 @@ export function messageQueries(db: Queryable) {
       return (await db.message.count({ where: { userId: BigInt(userId), direction: 'NOTE', mediaGroupId } })) > 0;
     },
 
+    /** The latest message recorded in a user's conversation, either direction or a note. */
+    lastMessageOf(userId: number) {
+      return db.message.findFirst({ where: { userId: BigInt(userId) }, orderBy: { id: 'desc' }, select: { direction: true, ticketId: true } });
+    },
+
     /** A user's message by its id in their private chat. */
     messageInUserChat(userId: number, userChatMessageId: number) {
       return db.message.findUnique({ where: { userId_userChatMessageId: { userId: BigInt(userId), userChatMessageId } } });

@@ -7,5 +7,8 @@ import type { Post } from '../courier.js';
 export async function cardMessage(desk: Desk, ticketId: number, opts: { topicLost?: boolean } = {}): Promise<Post> {
   const input = await cardInput(desk, ticketId, opts);
   const withCategory = desk.settings.activeCategories().length > 0;
-  return { html: renderCard(desk.managerTexts, input), keyboard: ticketCardKeyboard(desk.managerTexts, ticketId, input.status, withCategory) };
+  return {
+    html: renderCard(desk.managerTexts, input),
+    keyboard: ticketCardKeyboard(desk.managerTexts, ticketId, input.status, withCategory, Boolean(input.ban)),
+  };
 }
