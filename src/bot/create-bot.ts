@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
 import { findConversation, oneTurnPerConversation } from './conversation.js';
 import { createAdminCheck } from './admins.js';
+import { assignment } from './features/assignment.js';
 import { autoReplies } from './features/auto-replies.js';
 import { cannedAnswers } from './features/canned-answers.js';
 import { bannedUsers } from './features/banned-users.js';
@@ -98,6 +99,7 @@ export function createBot(config: Config, deps: BotDeps) {
       categories,
       autoReplies,
       ticketStatus,
+      assignment,
       bans,
       topicEvents,
       membership,

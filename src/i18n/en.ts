@@ -164,7 +164,8 @@ export const en: Texts = {
   buttonOutdated: 'This button is outdated or not for you.',
   unknownTicket: 'Ticket not found.',
   notInTopic: "This command works only inside a user's topic.",
-  commandsNotRelayed: 'Commands are not sent to the user. Available: /close — mark as resolved; /ban [reason], /unban.',
+  commandsNotRelayed:
+    'Commands are not sent to the user. Available: /close — mark as resolved; /a <name> — a canned answer; /assign — hand the ticket over; /note — a note; /ban [reason], /unban.',
   replyNotDelivered: (reason) => `⚠️ Reply not delivered to the user: ${reason}`,
   userBlockedBot: 'the user blocked the bot',
   userDeactivated: "the user's account was deleted",
@@ -266,5 +267,15 @@ export const en: Texts = {
     unbanUser: (user) => `✅ Unban ${user}`,
     listMore: (n) => `… and ${n} more (the earliest bans).`,
     unbannedLog: (user) => `ban lifted: ${user}`,
+  },
+  assign: {
+    assigned: (n, who, by) => `📝 Ticket #${n} is assigned to ${who} (by ${by}).`,
+    already: (who) => `The ticket is already ${who}'s.`,
+    pick: 'Whom should this ticket go to?',
+    nobody: "No manager has answered lately: reply to a colleague's message with /assign to hand them the ticket.",
+    noOpenTicket: 'This user has no open ticket to assign.',
+    unknownManager: 'This manager is not known to the desk yet.',
+    notInTopic: "/assign works in a user's topic: reply there to a colleague's message with /assign, or send /assign to pick from a list.",
+    card: (who) => `Assignee: ${who}`,
   },
 };

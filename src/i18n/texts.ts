@@ -72,6 +72,19 @@ export interface Texts {
   /** Replies signed with the manager's first name (a setting; anonymous by default). */
   signature: { button: (on: boolean) => string; changed: (on: boolean) => string; sign: (name: string) => string };
   ban: BanTexts;
+  /** Handing a ticket to a manager (/assign). HTML where said: the caller escapes names. */
+  assign: {
+    /** In the topic (HTML): `who` is a mention, so Telegram notifies the assignee. */
+    assigned: (ticketId: number, who: string, by: string) => string;
+    already: (who: string) => string;
+    pick: string;
+    nobody: string;
+    noOpenTicket: string;
+    unknownManager: string;
+    notInTopic: string;
+    /** The card's line (HTML). */
+    card: (who: string) => string;
+  };
 }
 
 /** Banning a user (/ban, /unban, the card's button). HTML where said: the caller escapes names and reasons. */

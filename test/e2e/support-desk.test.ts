@@ -22,7 +22,8 @@ const languages = [
     resolve: '🏁 Решено',
     reopen: '❗️ Вернуть',
     ban: '🚫 Заблокировать',
-    commandsNotRelayed: 'Команды не отправляются пользователю. Доступно: /close — отметить решённым; /ban [причина], /unban.',
+    commandsNotRelayed:
+      'Команды не отправляются пользователю. Доступно: /close — отметить решённым; /a <имя> — шаблон ответа; /assign — передать обращение; /note — заметка; /ban [причина], /unban.',
     replyToBlocked: '⚠️ Ответ не доставлен пользователю: пользователь заблокировал бота',
   },
   {
@@ -38,7 +39,8 @@ const languages = [
     resolve: '🏁 Resolved',
     reopen: '❗️ Reopen',
     ban: '🚫 Ban',
-    commandsNotRelayed: 'Commands are not sent to the user. Available: /close — mark as resolved; /ban [reason], /unban.',
+    commandsNotRelayed:
+      'Commands are not sent to the user. Available: /close — mark as resolved; /a <name> — a canned answer; /assign — hand the ticket over; /note — a note; /ban [reason], /unban.',
     replyToBlocked: '⚠️ Reply not delivered to the user: the user blocked the bot',
   },
 ];

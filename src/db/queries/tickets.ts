@@ -9,7 +9,7 @@ export function ticketQueries(db: Queryable) {
     },
 
     ticket(ticketId: number) {
-      return db.ticket.findUnique({ where: { id: ticketId }, include: { user: true, topic: true } });
+      return db.ticket.findUnique({ where: { id: ticketId }, include: { user: true, topic: true, assignee: true } });
     },
 
     /** How many tickets the user had before this one. */
@@ -78,6 +78,29 @@ export function ticketQueries(db: Queryable) {
     async markFirstResponse(ticketId: number, managerId: number, now: Date) {
       await db.ticket.updateMany({ where: { id: ticketId, firstResponseAt: null }, data: { firstResponseAt: now } });
       await db.ticket.updateMany({ where: { id: ticketId, assigneeId: null }, data: { assigneeId: BigInt(managerId) } });
+    },
+
+    /** Hands a ticket to a manager (/assign). */
+    setAssignee(ticketId: number, managerId: number) {
+      return db.ticket.updateMany({ where: { id: ticketId }, data: { assigneeId: BigInt(managerId) } });
+    },
+
+    manager(managerId: number) {
+      return db.manager.findUnique({ where: { id: BigInt(managerId) } });
+    },
+
+    /** Managers who answered users lately, the latest first: whom a ticket is usually handed to. */
+    async recentManagers(since: Date, count: number) {
+      const rows = await db.message.groupBy({
+        by: ['managerId'],
+        where: { direction: 'OUTBOUND', managerId: { not: null }, sentAt: { gte: since } },
+        _max: { sentAt: true },
+        orderBy: { _max: { sentAt: 'desc' } },
+        take: count,
+      });
+      const ids = rows.flatMap((r) => (r.managerId === null ? [] : [r.managerId]));
+      const managers = await db.manager.findMany({ where: { id: { in: ids } } });
+      return ids.flatMap((id) => managers.filter((m) => m.id === id));
     },
 
     lastStatusChange(ticketId: number) {
