@@ -24,6 +24,7 @@ import { createStore } from './db/queries/index.js';
 import { alertGroup } from './domain/answers.js';
 import type { Desk } from './domain/desk.js';
 import { createDeskSettings } from './domain/settings.js';
+import { applyRetention } from './domain/transcript.js';
 import { textsFor } from './i18n/index.js';
 import { sleep } from './lib/sleep.js';
 import type { Logger } from './logger.js';
@@ -50,6 +51,7 @@ export interface AppOptions {
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 /** The first item of an album waits this long for the others, then the album goes out as one. */
 const ALBUM_WAIT_MS = 700;
+const RETENTION_SWEEP_MS = 3_600_000;
 
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const db = createDb(config.DATABASE_URL);
@@ -144,7 +146,22 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       outbox.unpause();
       startPolling();
       sweepForStrays();
+      void eraseExpired();
     });
+
+  // Conversations older than the admins' retention period are erased every
+  // hour while this instance serves (and at once when the period changes,
+  // see /settings). A failure waits for the next hour.
+  const eraseExpired = async () => {
+    if (!serving || isStopping() || !lease.held) return;
+    try {
+      const erased = await applyRetention(desk);
+      if (erased) logger.info({ erased }, 'conversations past the retention period erased');
+    } catch (error) {
+      logger.warn({ err: String(error) }, 'retention: erasing failed; trying again in an hour');
+    }
+  };
+  const retentionTimer = setInterval(() => void eraseExpired(), RETENTION_SWEEP_MS).unref();
 
   // The instance that served before may commit its last decisions (and
   // their outbox jobs) for a moment after this one read the table: look
@@ -255,6 +272,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     stop() {
       stopping ??= (async () => {
         serving = false;
+        clearInterval(retentionTimer);
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         // runner.stop() does not wait for middleware still running. The waits
         // are bounded (about 8 s in all) to finish within Docker's 10 s grace.

@@ -25,6 +25,7 @@ import { managerReplies } from './features/manager-replies.js';
 import { membership } from './features/membership.js';
 import { settings } from './features/settings.js';
 import { ticketStatus } from './features/ticket-status.js';
+import { transcript } from './features/transcript.js';
 import { topicEvents } from './features/topic-events.js';
 import { unhandled } from './features/unhandled.js';
 import { userMessages } from './features/user-messages.js';
@@ -100,6 +101,7 @@ export function createBot(config: Config, deps: BotDeps) {
       autoReplies,
       ticketStatus,
       assignment,
+      transcript,
       bans,
       topicEvents,
       membership,

@@ -1,5 +1,6 @@
 // Names the content of a message for the history ("text", "photo", ...).
 import type { Message } from 'grammy/types';
+import type { MessageContent } from '../domain/transcript.js';
 
 const kinds = [
   'text',
@@ -78,4 +79,21 @@ export function isServiceMessage(message: Message): boolean {
 /** A message that starts with a bot command: meant for the bot, never relayed. */
 export function isCommand(message: Message): boolean {
   return message.entities?.[0]?.type === 'bot_command' && message.entities[0].offset === 0;
+}
+
+/**
+ * What a message says, for the transcript: its text or caption with their
+ * formatting, and the file id of its media (the largest size of a photo).
+ */
+export function contentOf(message: Message): MessageContent {
+  const text = message.text ?? message.caption;
+  const entities = message.entities ?? message.caption_entities;
+  const media =
+    message.photo?.at(-1) ?? message.video ?? message.document ?? message.animation ?? message.audio ?? message.voice ?? message.video_note ?? message.sticker;
+  return {
+    ...(text !== undefined ? { text } : {}),
+    ...(entities?.length ? { entities } : {}),
+    ...(media ? { fileId: media.file_id } : {}),
+    ...(message.text === undefined && text !== undefined ? { caption: true } : {}),
+  };
 }

@@ -18,7 +18,7 @@ import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
 import type { NewJob } from '../delivery/outbox.js';
 import type { Store } from '../db/queries/index.js';
 import { escapeHtml } from '../lib/html.js';
-import { contentFor } from './canned-answers.js';
+import { answerTranscript, contentFor } from './canned-answers.js';
 import { decide, topicQueue, userQueue, type Desk } from './desk.js';
 import type { Actor } from './settings-changes.js';
 
@@ -125,6 +125,7 @@ export async function answerAutomatically(desk: Desk, store: Store, send: (job: 
     kind: answer.kind,
     sentAt: c.now,
     cannedAnswerId: answer.id,
+    content: answerTranscript(answer, content),
   });
   send(sendAnswer.make(userQueue(c.userId), { messageId: row.id, userId: c.userId, name: answer.name, content, verdictTicketId: c.ticketId }));
   send(

@@ -10,6 +10,7 @@ import { decide, topicQueue, userQueue, type Desk } from './desk.js';
 import { takeTicket } from './manager-to-user.js';
 import type { Person } from './people.js';
 import type { Actor } from './settings-changes.js';
+import type { MessageContent } from './transcript.js';
 
 export const ANSWER_NAME_MAX = 40;
 
@@ -20,6 +21,7 @@ export interface SavedMessage {
   kind: string;
   text?: string | undefined;
   entities?: MessageEntity[] | undefined;
+  fileId?: string | undefined;
 }
 
 /** Kinds Telegram lets carry a caption; copying the others (a sticker, a video note) keeps them as they are. */
@@ -45,6 +47,7 @@ export function saveCannedAnswer(desk: Desk, by: Person, name: string, saved: Sa
         kind: saved.kind,
         text: saved.text ?? null,
         entities: saved.entities?.length ? JSON.stringify(saved.entities) : null,
+        fileId: saved.fileId ?? null,
         sourceChatId: isText ? null : saved.chatId,
         sourceMessageId: isText ? null : saved.messageId,
         createdById: by.id,
@@ -74,6 +77,12 @@ export async function findAnswers(desk: Desk, query: string): Promise<{ exact?: 
 }
 
 type CannedRow = NonNullable<Awaited<ReturnType<Desk['store']['cannedAnswer']>>>;
+
+/** What the transcript keeps of an answer as it went to a user. */
+export function answerTranscript(answer: CannedRow, content: AnswerContent): MessageContent {
+  if (content.type === 'text') return { text: content.text, entities: content.entities };
+  return { text: content.caption, entities: content.entities, fileId: answer.fileId ?? undefined, caption: true };
+}
 
 /** The answer as it goes to this user: placeholders filled in. */
 export function contentFor(answer: CannedRow, values: { name: string; ticket: number | null }): AnswerContent {
@@ -162,6 +171,7 @@ export function sendCannedAnswer(desk: Desk, s: CannedSend): Promise<CannedOutco
       kind: answer.kind,
       sentAt: s.sentAt,
       cannedAnswerId: answer.id,
+      content: answerTranscript(answer, content),
     });
     send(sendAnswer.make(userQueue(s.userId), { messageId: message.id, userId: s.userId, name: answer.name, content }));
     send(

@@ -26,6 +26,12 @@ export function relayEdit(
     // A canned answer's /a is not what the user got: editing the command changes nothing there.
     const original = message && message.cannedAnswerId === null && (edit.side === 'user' ? message.direction === 'INBOUND' : message.direction === 'OUTBOUND');
     if (!message || !original) return { outcome: 'unknown-message' } as const;
+    // The transcript keeps the latest version.
+    const latest =
+      'text' in edit.content
+        ? { text: edit.content.text, entities: edit.content.entities }
+        : { text: edit.content.caption, entities: edit.content.caption_entities };
+    await store.setContentText(message.id, latest.text, latest.entities?.length ? JSON.stringify(latest.entities) : null);
     // Same queue as the copy itself, so the edit never overtakes it.
     send(editCopy.make(edit.side === 'user' ? topicQueue(userId) : userQueue(userId), { messageId: message.id, content: edit.content }));
     return { outcome: 'queued' } as const;

@@ -6,9 +6,9 @@ import { decide, topicQueue, userQueue, type Desk } from './desk.js';
 import { copyToUser } from '../delivery/jobs/copy-to-user.js';
 import { refreshCard } from '../delivery/jobs/refresh-card.js';
 import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
-import type { MessageEntity } from 'grammy/types';
 import { languageOf, textsFor } from '../i18n/index.js';
 import type { Person } from './people.js';
+import type { MessageContent } from './transcript.js';
 import type { TicketStatus } from './status.js';
 import type { Store } from '../db/queries/index.js';
 import type { NewJob } from '../delivery/outbox.js';
@@ -25,8 +25,8 @@ export interface ManagerReply {
   mediaGroupId?: string | undefined;
   /** An explicit reply to a message in the topic (not the implicit reply to the topic's creation). */
   replyToMessageId?: number | undefined;
-  /** Its text, or its caption, with Telegram's formatting: what a signature goes under. */
-  text?: { value: string; entities?: MessageEntity[] | undefined; caption: boolean } | undefined;
+  /** What it says: stored for the transcript, and what a signature goes under. */
+  content?: MessageContent | undefined;
 }
 
 export type ManagerRelayOutcome = { outcome: 'queued'; messageId: number } | { outcome: 'duplicate' };
@@ -51,6 +51,7 @@ export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<Mana
       sentAt: reply.sentAt,
       mediaGroupId: reply.mediaGroupId,
       replyToSourceId: reply.replyToMessageId,
+      content: reply.content,
     });
     const signed = desk.settings.get('signature') && !reply.mediaGroupId ? await signedText(store, reply) : undefined;
     send(
@@ -93,14 +94,11 @@ export async function takeTicket(
  * an album (its caption rides on one item of several).
  */
 async function signedText(store: Store, reply: ManagerReply) {
-  if (!reply.text) return undefined;
+  const said = reply.content;
+  if (said?.text === undefined) return undefined;
   const user = await store.user(reply.userId);
   const line = textsFor(languageOf(user?.languageCode)).signature.sign(reply.manager.first_name);
-  const text = `${reply.text.value}\n\n${line}`;
-  if (text.length > (reply.text.caption ? 1024 : 4096)) return undefined;
-  return {
-    type: reply.text.caption ? ('caption' as const) : ('text' as const),
-    text,
-    ...(reply.text.entities?.length ? { entities: reply.text.entities } : {}),
-  };
+  const text = `${said.text}\n\n${line}`;
+  if (text.length > (said.caption ? 1024 : 4096)) return undefined;
+  return { type: said.caption ? ('caption' as const) : ('text' as const), text, ...(said.entities?.length ? { entities: said.entities } : {}) };
 }

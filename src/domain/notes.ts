@@ -38,6 +38,7 @@ export function recordNote(desk: Desk, note: Note): Promise<'recorded' | 'duplic
       sentAt: note.sentAt,
       mediaGroupId: note.mediaGroupId,
       state: 'DELIVERED',
+      content: note.content,
     });
     return 'recorded' as const;
   });

@@ -39,6 +39,8 @@ const schemas = {
   autoReplies: z.boolean(),
   /** Replies reach the user with the manager's first name under them; off: anonymously. */
   signature: z.boolean(),
+  /** Conversations' content is erased after this many days; null: kept forever. */
+  retentionDays: z.number().int().positive().nullable(),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -116,6 +118,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       notePrefix: '!',
       autoReplies: true,
       signature: false,
+      retentionDays: null,
     };
     return d[key] as SettingValue<K>;
   };

@@ -3,6 +3,7 @@
 // creation, card, the copy, the ❗️ name) in the topic's outbox queue, all
 // in one transaction. delivery/jobs/copy-to-topic.ts sends it.
 import { answerAutomatically } from './auto-replies.js';
+import type { MessageContent } from './transcript.js';
 import { relayFromBanned } from './bans.js';
 import { categorizeNewTicket, categoryTag } from './categories.js';
 import { groupOfCategory, switchTopic } from './ticket-moves.js';
@@ -28,8 +29,8 @@ export interface IncomingUserMessage {
   mediaGroupId?: string | undefined;
   /** The message in the user's chat this one replies to. */
   replyToMessageId?: number | undefined;
-  /** Its text or caption (matched against the auto-reply rules). */
-  text?: string | undefined;
+  /** What it says (stored for the transcript; its text is matched against the auto-reply rules). */
+  content?: MessageContent | undefined;
 }
 
 export type UserRelayOutcome =
@@ -115,6 +116,7 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
       sentAt: msg.sentAt,
       mediaGroupId: msg.mediaGroupId,
       replyToSourceId: msg.replyToMessageId,
+      content: msg.content,
     });
     send(
       copyToTopic.make(
@@ -126,13 +128,13 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
           : {},
       ),
     );
-    if (msg.text) {
+    if (msg.content?.text) {
       await answerAutomatically(desk, store, send, {
         userId,
         firstName: msg.from.first_name,
         ticketId: ticket.id,
         messageRowId: message.id,
-        text: msg.text,
+        text: msg.content.text,
         firstOfTicket: newTicket,
         now,
       });

@@ -278,4 +278,12 @@ export const en: Texts = {
     notInTopic: "/assign works in a user's topic: reply there to a colleague's message with /assign, or send /assign to pick from a list.",
     card: (who) => `Assignee: ${who}`,
   },
+  transcript: {
+    forgotten: (n) =>
+      `🧹 Erased the text and files of this user's ${n} stored message${n === 1 ? '' : 's'}; who wrote when stays for the reports. The messages in this topic stay until you delete the topic.`,
+    onlyAdmins: "Only the group's admins can erase a user's conversation.",
+    notInTopic: "/forget erases a user's stored conversation: send it in their topic.",
+    retentionButton: (d) => `🗄 Keep conversations: ${d === null ? 'forever' : `${d} days`}`,
+    changed: (d) => `conversations kept ${d === null ? 'forever' : `${d} days`}`,
+  },
 };

@@ -72,6 +72,15 @@ export interface Texts {
   /** Replies signed with the manager's first name (a setting; anonymous by default). */
   signature: { button: (on: boolean) => string; changed: (on: boolean) => string; sign: (name: string) => string };
   ban: BanTexts;
+  /** The stored conversation: /forget and how long it is kept. */
+  transcript: {
+    forgotten: (count: number) => string;
+    onlyAdmins: string;
+    notInTopic: string;
+    /** The /settings button: null is «forever». */
+    retentionButton: (days: number | null) => string;
+    changed: (days: number | null) => string;
+  };
   /** Handing a ticket to a manager (/assign). HTML where said: the caller escapes names. */
   assign: {
     /** In the topic (HTML): `who` is a mention, so Telegram notifies the assignee. */

@@ -13,7 +13,7 @@ import { cannedPickData } from '../callback-data/answers.js';
 import type { Context } from '../context.js';
 import { threadOf } from '../conversation.js';
 import { isManagerInUserTopic } from '../filters/manager-in-user-topic.js';
-import { isServiceMessage, messageKind } from '../message-kind.js';
+import { contentOf, isServiceMessage, messageKind } from '../message-kind.js';
 import { explicitReplyTo } from './manager-replies.js';
 
 export const cannedAnswers = new Composer<Context>();
@@ -34,9 +34,7 @@ inGroup.command('save', async (ctx) => {
   if (!name) return answerManager(desk, at, t.nameInvalid(ANSWER_NAME_MAX));
   if (isServiceMessage(replied as Message)) return answerManager(desk, at, t.notCopyable);
   const kind = messageKind(replied as Message);
-  const text = replied.text ?? replied.caption;
-  const entities = replied.entities ?? replied.caption_entities;
-  const result = await saveCannedAnswer(desk, ctx.from, name, { chatId: ctx.chat.id, messageId: replied.message_id, kind, text, entities });
+  const result = await saveCannedAnswer(desk, ctx.from, name, { chatId: ctx.chat.id, messageId: replied.message_id, kind, ...contentOf(replied as Message) });
   await answerManager(desk, at, result.outcome === 'saved' ? t.saved(name) : t.taken(name));
 });
 

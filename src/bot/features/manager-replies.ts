@@ -9,7 +9,7 @@ import { relayManagerReply } from '../../domain/manager-to-user.js';
 import { isNote, type Note, recordNote } from '../../domain/notes.js';
 import type { Context } from '../context.js';
 import { isManagerInUserTopic } from '../filters/manager-in-user-topic.js';
-import { isCommand, isServiceMessage, messageKind } from '../message-kind.js';
+import { contentOf, isCommand, isServiceMessage, messageKind } from '../message-kind.js';
 
 export const managerReplies = new Composer<Context>();
 
@@ -24,6 +24,7 @@ managerReplies.on('message').filter(isManagerInUserTopic, async (ctx, next) => {
     sentAt: new Date(message.date * 1000),
     kind: messageKind(message),
     mediaGroupId: message.media_group_id,
+    content: contentOf(message),
   };
   // An internal note stays in the topic and is never sent to the user.
   const albumNote = message.media_group_id !== undefined && (await ctx.desk.store.albumIsNote(ctx.conversationUserId, message.media_group_id));
@@ -40,9 +41,7 @@ managerReplies.on('message').filter(isManagerInUserTopic, async (ctx, next) => {
     );
     return;
   }
-  const value = message.text ?? message.caption;
-  const text = value === undefined ? undefined : { value, entities: message.entities ?? message.caption_entities, caption: message.text === undefined };
-  const result = await relayManagerReply(ctx.desk, { ...written, replyToMessageId: explicitReplyTo(message), text });
+  const result = await relayManagerReply(ctx.desk, { ...written, replyToMessageId: explicitReplyTo(message) });
   ctx.log.debug({ outcome: result.outcome }, 'manager message');
 });
 

@@ -16,6 +16,7 @@ import type { Desk } from '../../domain/desk.js';
 import { actorOf, addCategory, changeSetting, editCategory, moveCategory, startDialog, type Actor } from '../../domain/settings-changes.js';
 import { categoryLabel } from '../../domain/categories.js';
 import type { FormattedText } from '../../domain/settings.js';
+import { applyRetention } from '../../domain/transcript.js';
 import { formatDayHours, isValidTimeZone, parseDayHours, parseHolidays } from '../../domain/working-hours.js';
 import { settingsData, type SettingsAction } from '../callback-data/settings.js';
 import { actOnAnswers, answerAnswersDialog, answersDialogs, answersHomeRows, isAnswersAction } from '../settings/answers.js';
@@ -31,6 +32,7 @@ import {
   homeScreen,
   hoursScreen,
   previewKeyboard,
+  RETENTION_CHOICES,
   type Screen,
 } from '../settings/screens.js';
 
@@ -163,6 +165,15 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
       return ask('timeZone', 0, t.ask.timeZone);
     case 'notePrefix':
       return ask('notePrefix', 0, t.ask.notePrefix);
+    case 'retention': {
+      if (!RETENTION_CHOICES.includes(arg)) return desk.managerTexts.buttonOutdated;
+      const days = arg === 0 ? null : arg;
+      await changeSetting(desk, actor, 'retentionDays', days, desk.managerTexts.transcript.changed(days));
+      // Takes effect at once: what is already older than the new period is erased now.
+      await applyRetention(desk);
+      await show(await home(desk));
+      return t.saved;
+    }
     case 'signature': {
       const on = !desk.settings.get('signature');
       await changeSetting(desk, actor, 'signature', on, desk.managerTexts.signature.changed(on));

@@ -2,7 +2,7 @@
 import { Composer } from 'grammy';
 import { relayUserMessage } from '../../domain/user-to-topic.js';
 import type { Context } from '../context.js';
-import { isServiceMessage, messageKind } from '../message-kind.js';
+import { contentOf, isServiceMessage, messageKind } from '../message-kind.js';
 
 export const userMessages = new Composer<Context>();
 
@@ -16,7 +16,7 @@ userMessages.chatType('private').on('message', async (ctx) => {
     kind: messageKind(message),
     mediaGroupId: message.media_group_id,
     replyToMessageId: message.reply_to_message?.message_id,
-    text: message.text ?? message.caption,
+    content: contentOf(message),
   });
   ctx.log.debug({ outcome: result.outcome }, 'user message');
 });

@@ -59,6 +59,8 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
       [button(t.button.language(t.languageName[language]), 'language', GREETING_LANGUAGES.indexOf(other))],
       [button(t.button.notePrefix(s.get('notePrefix')), 'notePrefix')],
       [button(desk.managerTexts.signature.button(s.get('signature')), 'signature')],
+      // Pressing it steps to the next choice: forever, 30, 90, 365 days.
+      [button(desk.managerTexts.transcript.retentionButton(s.get('retentionDays')), 'retention', nextRetention(s.get('retentionDays')))],
       [bannedUsersButton(desk)],
       ...more,
       [button(t.button.close, 'close')],
@@ -108,6 +110,13 @@ export function categoriesScreen(desk: Desk): Screen {
       [button(t.button.back, 'home')],
     ),
   };
+}
+
+/** How long conversations may be kept, in days; 0 stands for forever in callback data. */
+export const RETENTION_CHOICES = [0, 30, 90, 365];
+function nextRetention(current: number | null): number {
+  const i = RETENTION_CHOICES.indexOf(current ?? 0);
+  return RETENTION_CHOICES[(i + 1) % RETENTION_CHOICES.length]!;
 }
 
 /** The wait button steps through a few sensible values. */

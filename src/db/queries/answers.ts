@@ -6,6 +6,7 @@ export interface NewCannedAnswer {
   kind: string;
   text: string | null;
   entities: string | null;
+  fileId: string | null;
   sourceChatId: number | null;
   sourceMessageId: number | null;
   createdById: number;

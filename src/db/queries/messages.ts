@@ -1,5 +1,15 @@
 // Queries about relayed messages, both directions, with their ids on both sides.
 import type { Queryable } from '../client.js';
+import type { MessageContent } from '../../domain/transcript.js';
+
+/** The columns a message's content is stored in. */
+function contentColumns(c: MessageContent | undefined) {
+  return {
+    text: c?.text ?? null,
+    entities: c?.entities?.length ? JSON.stringify(c.entities) : null,
+    fileId: c?.fileId ?? null,
+  };
+}
 
 export interface NewMessage {
   ticketId: number | null;
@@ -14,6 +24,8 @@ export interface NewMessage {
   sentAt: Date;
   mediaGroupId?: string | undefined;
   replyToSourceId?: number | undefined;
+  /** The text or caption, its formatting and the media's file id (see domain/transcript.ts). */
+  content?: MessageContent | undefined;
   /** A canned answer this message sent (by a manager with /a, or automatically without a manager). */
   cannedAnswerId?: number;
   /** PENDING (to be relayed) unless said otherwise: a note is never relayed. */
@@ -22,6 +34,31 @@ export interface NewMessage {
 
 export function messageQueries(db: Queryable) {
   return {
+    /**
+     * Erases messages' content (text, formatting, file ids), keeping the rows:
+     * a user's (/forget), or everything sent before a time (retention). In
+     * batches, so a large erase never holds one long transaction.
+     */
+    async eraseContent(which: { userId?: number; before?: Date }, batch = 5000): Promise<number> {
+      const where = {
+        erased: false,
+        ...(which.userId !== undefined ? { userId: BigInt(which.userId) } : {}),
+        ...(which.before ? { sentAt: { lt: which.before } } : {}),
+      };
+      let total = 0;
+      for (;;) {
+        const ids = (await db.message.findMany({ where, select: { id: true }, take: batch })).map((m) => m.id);
+        if (ids.length === 0) return total;
+        const r = await db.message.updateMany({ where: { id: { in: ids } }, data: { text: null, entities: null, fileId: null, erased: true } });
+        total += r.count;
+      }
+    },
+
+    /** A relayed message was edited: its stored text follows. */
+    setContentText(messageId: number, text: string, entities: string | null) {
+      return db.message.updateMany({ where: { id: messageId, erased: false }, data: { text, entities } });
+    },
+
     /** Records a message to relay (state PENDING until the outbox delivers it). Throws P2002 for a duplicate. */
     addMessage(m: NewMessage) {
       return db.message.create({
@@ -39,6 +76,7 @@ export function messageQueries(db: Queryable) {
           mediaGroupId: m.mediaGroupId ?? null,
           replyToSourceId: m.replyToSourceId ?? null,
           cannedAnswerId: m.cannedAnswerId ?? null,
+          ...contentColumns(m.content),
         },
       });
     },
