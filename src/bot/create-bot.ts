@@ -24,6 +24,7 @@ import { greeting } from './features/greeting.js';
 import { managerReplies } from './features/manager-replies.js';
 import { membership } from './features/membership.js';
 import { settings } from './features/settings.js';
+import { ratings } from './features/ratings.js';
 import { ticketStatus } from './features/ticket-status.js';
 import { transcript } from './features/transcript.js';
 import { topicEvents } from './features/topic-events.js';
@@ -99,6 +100,7 @@ export function createBot(config: Config, deps: BotDeps) {
       greeting,
       categories,
       autoReplies,
+      ratings,
       ticketStatus,
       assignment,
       transcript,

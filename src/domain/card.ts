@@ -36,6 +36,8 @@ export interface CardInput {
   /** The group's time zone: times are shown in it, named, so every manager reads the same time whatever the server's zone. */
   timeZone: string;
   topicLost?: boolean;
+  /** The user's satisfaction rating of the ticket, once given. */
+  rating?: number | null;
   /** Who has the ticket (📝 Take, the first reply, /assign). */
   assignee?: string | null;
   /** Set while the user is banned: who, when, why. */
@@ -52,6 +54,7 @@ export function renderCard(t: Texts, c: CardInput): string {
     `${t.card.status}: <b>${t.statusName[c.status]}</b>`,
   ];
   if (c.category) lines.push(`${t.card.category}: ${escapeHtml(c.category)}`);
+  if (c.rating) lines.push(t.rating.card(c.rating));
   if (c.assignee && c.status !== 'RESOLVED') lines.push(t.assign.card(escapeHtml(c.assignee)));
   if (c.lastChange?.actor) {
     const who = escapeHtml(
@@ -81,6 +84,7 @@ export async function cardInput(desk: Pick<Desk, 'store' | 'settings'>, ticketId
     earlierTickets: earlier,
     lastChange: last ? { to: last.to, actor: last.actor, at: last.at } : null,
     category: categoryTag(desk, ticket.categoryId) ?? null,
+    rating: ticket.rating?.score ?? null,
     assignee: ticket.assignee ? fullName({ first_name: ticket.assignee.firstName, last_name: ticket.assignee.lastName }) : null,
     timeZone: desk.settings.get('timeZone'),
     ban: banned ? banInfo(banned) : null,

@@ -41,6 +41,8 @@ const schemas = {
   signature: z.boolean(),
   /** Conversations' content is erased after this many days; null: kept forever. */
   retentionDays: z.number().int().positive().nullable(),
+  /** Satisfaction surveys after a manager resolves a ticket, this many minutes later (0: at once); null: off. */
+  surveyDelayMinutes: z.number().int().min(0).max(1440).nullable(),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -119,6 +121,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       autoReplies: true,
       signature: false,
       retentionDays: null,
+      surveyDelayMinutes: 1,
     };
     return d[key] as SettingValue<K>;
   };

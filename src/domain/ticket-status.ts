@@ -2,6 +2,7 @@
 // outbox jobs that read the status when they run, so several quick changes
 // cost one rename and one edit.
 import { decide, topicQueue, type Desk } from './desk.js';
+import { scheduleSurvey } from './ratings.js';
 import { refreshCard } from '../delivery/jobs/refresh-card.js';
 import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
 import type { Person } from './people.js';
@@ -33,6 +34,8 @@ export function changeTicketStatus(
     }
     send(syncTopicName.make(topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
     send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
+    // A manager resolved it: the user is asked how it went (not after an auto-close or an auto-reply).
+    if (request.to === 'RESOLVED') scheduleSurvey(desk, send, ticket.id, userId, now);
     return { outcome: 'changed', status: request.to } as const;
   });
 }

@@ -3,6 +3,7 @@
 // creation, card, the copy, the ❗️ name) in the topic's outbox queue, all
 // in one transaction. delivery/jobs/copy-to-topic.ts sends it.
 import { answerAutomatically } from './auto-replies.js';
+import { takeRatingComment } from './ratings.js';
 import type { MessageContent } from './transcript.js';
 import { relayFromBanned } from './bans.js';
 import { categorizeNewTicket, categoryTag } from './categories.js';
@@ -106,6 +107,15 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     // A user who writes has evidently unblocked the bot.
     if (user.blocked && (await store.setUserBlocked(userId, false))) send(noticeToTopic(userId, desk.managerTexts.userIsBack));
 
+    // The comment on a low rating the user was asked for: kept with the rating, and relayed as usual.
+    if (user.ratingCommentFor !== null) {
+      await takeRatingComment(desk, store, send, {
+        userId,
+        ticketId: user.ratingCommentFor,
+        comment: msg.content?.text ?? `[${msg.kind}]`,
+        languageCode: user.languageCode,
+      });
+    }
     const message = await store.addMessage({
       ticketId: ticket.id,
       userId,

@@ -286,4 +286,18 @@ export const en: Texts = {
     retentionButton: (d) => `🗄 Keep conversations: ${d === null ? 'forever' : `${d} days`}`,
     changed: (d) => `conversations kept ${d === null ? 'forever' : `${d} days`}`,
   },
+  rating: {
+    ask: 'How did we do? Please rate the answer from 1 (bad) to 5 (excellent):',
+    thanks: (n) => `Thank you! You rated us ${n} ⭐`,
+    askComment: 'What could we do better? Just write it here, in one message.',
+    commentThanks: 'Thank you, we will pass it on.',
+    already: 'You have already rated this one. Thank you!',
+    late: 'This survey has closed. Thank you all the same!',
+    outdated: 'This button no longer applies.',
+    low: (n, s) => `⚠️ Low rating for ticket #${n}: ${s} ⭐`,
+    comment: (n, s) => `💬 The user's comment on their rating of ticket #${n} (${s} ⭐) follows:`,
+    card: (s) => `Rating: ${s} ⭐`,
+    button: (m) => `⭐ Satisfaction survey: ${m === null ? 'off' : m === 0 ? 'at once' : `after ${m} min`}`,
+    changed: (m) => `satisfaction survey ${m === null ? 'off' : m === 0 ? 'at once' : `${m} min after a ticket is resolved`}`,
+  },
 };

@@ -72,6 +72,24 @@ export interface Texts {
   /** Replies signed with the manager's first name (a setting; anonymous by default). */
   signature: { button: (on: boolean) => string; changed: (on: boolean) => string; sign: (name: string) => string };
   ban: BanTexts;
+  /** Satisfaction surveys (CSAT): to the user, and what managers see. */
+  rating: {
+    ask: string;
+    thanks: (score: number) => string;
+    askComment: string;
+    commentThanks: string;
+    already: string;
+    late: string;
+    outdated: string;
+    /** In the topic (HTML). */
+    low: (ticketId: number, score: number) => string;
+    /** In the topic, before the user's comment (HTML). */
+    comment: (ticketId: number, score: number) => string;
+    card: (score: number) => string;
+    /** The /settings button: null is «off», 0 «at once». */
+    button: (minutes: number | null) => string;
+    changed: (minutes: number | null) => string;
+  };
   /** The stored conversation: /forget and how long it is kept. */
   transcript: {
     forgotten: (count: number) => string;

@@ -30,6 +30,7 @@ export const settingsActions = [
   'notePrefix',
   'signature',
   'retention',
+  'survey',
   // Canned answers and auto-replies (bot/settings/answers.ts).
   'canned',
   'cannedOne',

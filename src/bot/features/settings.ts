@@ -33,6 +33,7 @@ import {
   hoursScreen,
   previewKeyboard,
   RETENTION_CHOICES,
+  SURVEY_CHOICES,
   type Screen,
 } from '../settings/screens.js';
 
@@ -171,6 +172,13 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
       await changeSetting(desk, actor, 'retentionDays', days, desk.managerTexts.transcript.changed(days));
       // Takes effect at once: what is already older than the new period is erased now.
       await applyRetention(desk);
+      await show(await home(desk));
+      return t.saved;
+    }
+    case 'survey': {
+      const minutes = arg === 0 ? null : arg - 1;
+      if (!SURVEY_CHOICES.includes(minutes)) return desk.managerTexts.buttonOutdated;
+      await changeSetting(desk, actor, 'surveyDelayMinutes', minutes, desk.managerTexts.rating.changed(minutes));
       await show(await home(desk));
       return t.saved;
     }

@@ -61,6 +61,7 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
       [button(desk.managerTexts.signature.button(s.get('signature')), 'signature')],
       // Pressing it steps to the next choice: forever, 30, 90, 365 days.
       [button(desk.managerTexts.transcript.retentionButton(s.get('retentionDays')), 'retention', nextRetention(s.get('retentionDays')))],
+      [button(desk.managerTexts.rating.button(s.get('surveyDelayMinutes')), 'survey', nextSurveyDelay(s.get('surveyDelayMinutes')))],
       [bannedUsersButton(desk)],
       ...more,
       [button(t.button.close, 'close')],
@@ -117,6 +118,16 @@ export const RETENTION_CHOICES = [0, 30, 90, 365];
 function nextRetention(current: number | null): number {
   const i = RETENTION_CHOICES.indexOf(current ?? 0);
   return RETENTION_CHOICES[(i + 1) % RETENTION_CHOICES.length]!;
+}
+
+/**
+ * The survey's delay steps through off, at once and a few minutes; in
+ * callback data a delay is minutes + 1, and 0 is off.
+ */
+export const SURVEY_CHOICES: readonly (number | null)[] = [1, 5, 15, 60, 0, null];
+function nextSurveyDelay(current: number | null): number {
+  const next = SURVEY_CHOICES[(SURVEY_CHOICES.indexOf(current) + 1) % SURVEY_CHOICES.length]!;
+  return next === null ? 0 : next + 1;
 }
 
 /** The wait button steps through a few sensible values. */

@@ -5,6 +5,7 @@ import type { Queryable } from '../client.js';
 import { answerQueries } from './answers.js';
 import { messageQueries } from './messages.js';
 import { peopleQueries } from './people.js';
+import { ratingQueries } from './ratings.js';
 import { settingsQueries } from './settings.js';
 import { ticketQueries } from './tickets.js';
 import { topicQueries } from './topics.js';
@@ -14,5 +15,13 @@ export type { NewAutoReply, NewCannedAnswer } from './answers.js';
 export type Store = ReturnType<typeof createStore>;
 
 export function createStore(db: Queryable) {
-  return { ...peopleQueries(db), ...topicQueries(db), ...ticketQueries(db), ...messageQueries(db), ...settingsQueries(db), ...answerQueries(db) };
+  return {
+    ...peopleQueries(db),
+    ...topicQueries(db),
+    ...ticketQueries(db),
+    ...messageQueries(db),
+    ...settingsQueries(db),
+    ...answerQueries(db),
+    ...ratingQueries(db),
+  };
 }

@@ -9,7 +9,7 @@ export function ticketQueries(db: Queryable) {
     },
 
     ticket(ticketId: number) {
-      return db.ticket.findUnique({ where: { id: ticketId }, include: { user: true, topic: true, assignee: true } });
+      return db.ticket.findUnique({ where: { id: ticketId }, include: { user: true, topic: true, assignee: true, rating: true } });
     },
 
     /** How many tickets the user had before this one. */

@@ -3,6 +3,7 @@
 import type { JobHandler } from '../outbox.js';
 import { clearUserButtons, sendAnswer, showAnswer } from './answers.js';
 import { askCategory } from './ask-category.js';
+import { askRating } from './ask-rating.js';
 import { checkOrphanTopic } from './check-orphan-topic.js';
 import { copyToTopic } from './copy-to-topic.js';
 import { copyToUser } from './copy-to-user.js';
@@ -42,6 +43,7 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
   sendAnswer,
   showAnswer,
   clearUserButtons,
+  askRating,
 ];
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {

@@ -1,0 +1,15 @@
+// The five buttons of a satisfaction survey: the ticket and the score (1-5).
+import { z } from 'zod';
+import { createCallbackCodec } from './codec.js';
+
+export const ratingData = createCallbackCodec(
+  'rate',
+  z.object({
+    ticketId: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1),
+    score: z.coerce.number().int().min(1).max(5),
+  }),
+);
