@@ -24,9 +24,11 @@ export interface ManagerReply {
 
 export type ManagerRelayOutcome = { outcome: 'queued'; messageId: number } | { outcome: 'duplicate' };
 
-export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<ManagerRelayOutcome> {
+export async function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<ManagerRelayOutcome> {
   const userId = reply.userId;
-  return decide(desk, async (store, send, retry) => {
+  let taken = false;
+  const result = await decide(desk, async (store, send, retry) => {
+    taken = false;
     // As for users' messages: a re-sent update fails on the unique key, and the retry finds the row.
     if (retry && (await store.messageInTopic(userId, reply.chatId, reply.messageId))) return { outcome: 'duplicate' } as const;
     const now = desk.now();
@@ -55,10 +57,13 @@ export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<Mana
     if (ticket) {
       await store.markFirstResponse(ticket.id, reply.manager.id, now);
       if (ticket.status === 'WAITING' && (await store.changeStatus(ticket.id, 'WAITING', 'IN_WORK', reply.manager.id, now))) {
+        taken = true;
         send(syncTopicName.make(topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
         send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
       }
     }
     return { outcome: 'queued', messageId: message.id } as const;
   });
+  if (taken) desk.queueChanged();
+  return result;
 }

@@ -34,6 +34,10 @@ const schemas = {
   defaultCategoryId: z.number().int().positive().nullable(),
   /** A manager's message in a topic that starts with this is an internal note, never sent to the user. */
   notePrefix: z.string().min(1).max(8).regex(/^\S+$/),
+  /** The queue board in General (domain/queue-board.ts): on unless an admin turned it off. */
+  queueBoard: z.boolean(),
+  /** On the board, a ticket waiting longer than this is marked ⚠️. */
+  queueBoardAlertMinutes: z.number().int().min(1).max(1440),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -105,6 +109,8 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       categoryWaitMinutes: 5,
       defaultCategoryId: null,
       notePrefix: '!',
+      queueBoard: true,
+      queueBoardAlertMinutes: 30,
     };
     return d[key] as SettingValue<K>;
   };

@@ -2,6 +2,7 @@
 // them over one client or transaction, so a decision reads and writes through
 // the transaction it runs in.
 import type { Queryable } from '../client.js';
+import { boardQueries } from './board.js';
 import { messageQueries } from './messages.js';
 import { peopleQueries } from './people.js';
 import { settingsQueries } from './settings.js';
@@ -12,5 +13,5 @@ export type { NewMessage } from './messages.js';
 export type Store = ReturnType<typeof createStore>;
 
 export function createStore(db: Queryable) {
-  return { ...peopleQueries(db), ...topicQueries(db), ...ticketQueries(db), ...messageQueries(db), ...settingsQueries(db) };
+  return { ...peopleQueries(db), ...topicQueries(db), ...ticketQueries(db), ...messageQueries(db), ...settingsQueries(db), ...boardQueries(db) };
 }
