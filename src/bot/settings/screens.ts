@@ -56,6 +56,7 @@ export function homeScreen(desk: Desk, changes: ChangeLine[]): Screen {
       // Pressing it switches to the other language: the label says what it is now.
       [button(t.button.language(t.languageName[language]), 'language', GREETING_LANGUAGES.indexOf(other))],
       [button(t.button.notePrefix(s.get('notePrefix')), 'notePrefix')],
+      [button(t.board.button(s.get('queueBoard')), 'board')],
       [button(t.button.close, 'close')],
     ),
   };
@@ -170,4 +171,22 @@ export function cancelKeyboard(desk: Desk): InlineKeyboardMarkup {
 export function previewKeyboard(desk: Desk): InlineKeyboardMarkup {
   const t = desk.managerTexts.settings;
   return kb([button(t.button.save, 'save'), button(t.button.cancel, 'cancel')]);
+}
+
+/** The ⚠️ thresholds of the queue board an admin picks from, in minutes. */
+export const BOARD_ALERT_CHOICES = [10, 30, 60, 120];
+
+/** The queue board: on or off, and after how long a waiting ticket is marked ⚠️. */
+export function boardScreen(desk: Desk): Screen {
+  const t = desk.managerTexts.settings;
+  const on = desk.settings.get('queueBoard');
+  const alert = desk.settings.get('queueBoardAlertMinutes');
+  return {
+    html: [t.board.title, '', escapeHtml(t.board.state(on)), escapeHtml(t.board.alertAfter(alert))].join('\n'),
+    keyboard: kb(
+      [on ? button(t.board.turnOff, 'boardToggle', 0) : button(t.board.turnOn, 'boardToggle', 1)],
+      BOARD_ALERT_CHOICES.map((m) => button(t.board.choice(m, m === alert), 'boardAlert', m)),
+      [button(t.button.back, 'home')],
+    ),
+  };
 }
