@@ -14,6 +14,7 @@ import { createInstanceLock } from './db/instance-lock.js';
 import { checkDatabase, DatabaseStartupError } from './db/startup-check.js';
 import { createLease } from './db/lease.js';
 import { migrateDatabase } from './db/migrate.js';
+import { createBoardTimer } from './delivery/board-timer.js';
 import { createJobHandlers } from './delivery/jobs/index.js';
 import { GROUP_QUEUE } from './delivery/jobs/notice.js';
 import { Outbox } from './delivery/outbox.js';
@@ -23,6 +24,7 @@ import { createTopicThreads } from './delivery/topic-threads.js';
 import { createStore } from './db/queries/index.js';
 import { alertGroup } from './domain/answers.js';
 import type { Desk } from './domain/desk.js';
+import { refreshBoard } from './domain/queue-board.js';
 import { createDeskSettings } from './domain/settings.js';
 import { applyRetention } from './domain/transcript.js';
 import { textsFor } from './i18n/index.js';
@@ -97,7 +99,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     logger,
     now: () => new Date(),
     albumWaitMs: ALBUM_WAIT_MS,
+    boardPeriodMs: config.QUEUE_BOARD_SECONDS * 1000,
+    queueChanged: () => boardTimer.nudge(),
   };
+  // Runs only while this instance serves: a standby, or one that lost its lease, sends nothing.
+  const boardTimer = createBoardTimer({ periodMs: desk.boardPeriodMs, look: () => refreshBoard(desk), logger });
   const threads = createTopicThreads(desk);
   // The handlers send what the desk decided; they need the desk, the desk needs the outbox.
   outbox.setHandlers(createJobHandlers({ desk, topics: threads, relayed: (direction, count) => metrics.relayed.inc({ direction }, count) }));
@@ -147,6 +153,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       startPolling();
       sweepForStrays();
       void eraseExpired();
+      boardTimer.start();
     });
 
   // Conversations older than the admins' retention period are erased every
@@ -219,6 +226,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const stopServing = async () => {
     // At once, not in turn: a serve() in progress sees the lapsed lease before it starts anything.
     serving = false;
+    boardTimer.stop();
     outbox.pause();
     await inTurn(async () => {
       if (runner?.isRunning()) await runner.stop().catch(() => undefined);
@@ -273,6 +281,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       stopping ??= (async () => {
         serving = false;
         clearInterval(retentionTimer);
+        boardTimer.stop();
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         // runner.stop() does not wait for middleware still running. The waits
         // are bounded (about 8 s in all) to finish within Docker's 10 s grace.

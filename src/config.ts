@@ -50,6 +50,17 @@ export const configSchema = z.object({
     .regex(/^[1-9]\d{0,4}$/, 'must be a whole number of seconds, like 60')
     .transform(Number)
     .prefault('60'),
+  /**
+   * The queue board in General is redrawn at most once per this many seconds
+   * (Telegram allows 20 messages a minute into a group; the board takes at
+   * most one of them per period).
+   */
+  QUEUE_BOARD_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,4}$/, 'must be a whole number of seconds, like 60')
+    .transform(Number)
+    .prefault('60'),
   /** Serve Prometheus metrics (/metrics) and a health check (/health) on this port; unset: off. */
   METRICS_PORT: z
     .string()

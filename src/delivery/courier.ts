@@ -49,6 +49,10 @@ export interface Courier {
   deleteTopic(at: TopicPlace): Promise<void>;
   /** Sends the bot's own message; returns its id. */
   post(to: Place, post: Post): Promise<number>;
+  /** Pins a message silently (the queue board). Telegram posts a service message about it. */
+  pin(at: Place, messageId: number): Promise<void>;
+  /** Unpins a message; one that is not pinned, or gone, counts as success. */
+  unpin(at: Place, messageId: number): Promise<void>;
   /** Edits a message the bot posted. "Not modified" counts as success. */
   edit(at: Place, messageId: number, post: Post): Promise<void>;
   /**

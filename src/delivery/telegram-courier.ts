@@ -125,6 +125,18 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger, on4
       );
       return sent!.message_id;
     },
+    async pin(at, messageId) {
+      // The service message about it counts as a message in a group.
+      await call(at, at.chat === 'support' ? 1 : 0, () => api.pinChatMessage(chatOf(at), messageId, { disable_notification: true }));
+    },
+    async unpin(at, messageId) {
+      try {
+        await call(at, 0, () => api.unpinChatMessage(chatOf(at), messageId));
+      } catch (error) {
+        if (error instanceof DeliveryError && /message to unpin not found/.test(error.description)) return;
+        throw error;
+      }
+    },
     async edit(at, messageId, post) {
       await call(at, at.chat === 'support' ? 1 : 0, () => api.editMessageText(chatOf(at), messageId, post.html ?? post.text ?? '', format(post)), {
         tolerateNotModified: true,

@@ -85,6 +85,8 @@ export function createTopicThreads(desk: Desk): TopicThreads {
       await write(desk.db, (tx) => createStore(tx).setCardMessage(ticket.id, cardId));
     }
     desk.logger.info({ user_id: userId, chat_id: chatId, thread_id: threadId, replaced: Boolean(opts.lost) }, 'topic created');
+    // The queue board links to the topic now.
+    desk.queueChanged();
     return at;
   }
 

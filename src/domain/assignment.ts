@@ -39,8 +39,8 @@ export type AssignOutcome =
  * replied to), or the id of a manager the desk knows (a press on the list;
  * an id it does not know, from forged data, is refused).
  */
-export function assignTicket(desk: Desk, a: { by: Person; userId: number; chatId: number; to: Person | { id: number } }): Promise<AssignOutcome> {
-  return decide(desk, async (store, send) => {
+export async function assignTicket(desk: Desk, a: { by: Person; userId: number; chatId: number; to: Person | { id: number } }): Promise<AssignOutcome> {
+  const result = await decide(desk, async (store, send): Promise<AssignOutcome> => {
     const ticket = await store.latestTicket(a.userId);
     if (!ticket || ticket.status === 'RESOLVED') return { outcome: 'no-open-ticket' } as const;
     const now = desk.now();
@@ -58,4 +58,7 @@ export function assignTicket(desk: Desk, a: { by: Person; userId: number; chatId
     send(noticeToTopic(a.userId, desk.managerTexts.assign.assigned(ticket.id, mention(assignee.id, name), escapeHtml(displayName(a.by))), undefined, a.chatId));
     return { outcome: 'assigned', name } as const;
   });
+  // The board lists tickets in work per manager.
+  if (result.outcome === 'assigned') desk.queueChanged();
+  return result;
 }

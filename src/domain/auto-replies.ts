@@ -147,8 +147,8 @@ export type VerdictOutcome = 'resolved' | 'waits' | 'outdated';
  * Only about their own latest ticket while it is open; the buttons go either
  * way, so nobody presses them again.
  */
-export function userJudgesAutoReply(desk: Desk, v: { userId: number; ticketId: number; solved: boolean; messageId: number }): Promise<VerdictOutcome> {
-  return decide(desk, async (store, send) => {
+export async function userJudgesAutoReply(desk: Desk, v: { userId: number; ticketId: number; solved: boolean; messageId: number }): Promise<VerdictOutcome> {
+  const outcome = await decide(desk, async (store, send): Promise<VerdictOutcome> => {
     const ticket = await store.latestTicket(v.userId);
     send(clearUserButtons.make(userQueue(v.userId), { userId: v.userId, messageId: v.messageId }));
     if (!ticket || ticket.id !== v.ticketId || ticket.status === 'RESOLVED') return 'outdated';
@@ -163,6 +163,8 @@ export function userJudgesAutoReply(desk: Desk, v: { userId: number; ticketId: n
     send(noticeToTopic(v.userId, escapeHtml(t.solvedInTopic)));
     return 'resolved';
   });
+  if (outcome === 'resolved') desk.queueChanged();
+  return outcome;
 }
 
 /** Admins add a rule in /settings: in effect at once. */

@@ -149,8 +149,10 @@ export interface CannedSend {
 export type CannedOutcome = { outcome: 'queued'; name: string } | { outcome: 'duplicate' } | { outcome: 'unknown' };
 
 /** A manager sends a canned answer: recorded as their reply, and it takes the ticket like one. */
-export function sendCannedAnswer(desk: Desk, s: CannedSend): Promise<CannedOutcome> {
-  return decide(desk, async (store, send, retry) => {
+export async function sendCannedAnswer(desk: Desk, s: CannedSend): Promise<CannedOutcome> {
+  let taken = false;
+  const result = await decide(desk, async (store, send, retry): Promise<CannedOutcome> => {
+    taken = false;
     // The same /a (or the same list) sends once: its message id is the reply's key in the topic.
     if (retry && (await store.messageInTopic(s.userId, s.chatId, s.messageId))) return { outcome: 'duplicate' } as const;
     const answer = await store.cannedAnswer(s.answerId);
@@ -184,9 +186,11 @@ export function sendCannedAnswer(desk: Desk, s: CannedSend): Promise<CannedOutco
         replyTo: s.messageId,
       }),
     );
-    if (ticket) await takeTicket(store, send, ticket, s.manager.id, s.userId, now);
+    if (ticket) taken = await takeTicket(store, send, ticket, s.manager.id, s.userId, now);
     return { outcome: 'queued', name: answer.name } as const;
   });
+  if (taken) desk.queueChanged();
+  return result;
 }
 
 /** Admins rename a canned answer in /settings; a name taken (in any case) by another answer is refused. */

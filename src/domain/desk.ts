@@ -27,6 +27,10 @@ export interface Desk {
   now: () => Date;
   /** How long the first item of an album waits for the others before it is sent. */
   albumWaitMs: number;
+  /** The queue board changes at most once per this many ms (QUEUE_BOARD_SECONDS). */
+  boardPeriodMs: number;
+  /** Tells the queue board that tickets changed (it looks again soon; see domain/queue-board.ts). */
+  queueChanged: () => void;
 }
 
 /** The main supergroup (SUPPORT_CHAT_ID), or a category's own. */

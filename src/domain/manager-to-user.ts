@@ -31,9 +31,11 @@ export interface ManagerReply {
 
 export type ManagerRelayOutcome = { outcome: 'queued'; messageId: number } | { outcome: 'duplicate' };
 
-export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<ManagerRelayOutcome> {
+export async function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<ManagerRelayOutcome> {
   const userId = reply.userId;
-  return decide(desk, async (store, send, retry) => {
+  let taken = false;
+  const result = await decide(desk, async (store, send, retry) => {
+    taken = false;
     // As for users' messages: a re-sent update fails on the unique key, and the retry finds the row.
     if (retry && (await store.messageInTopic(userId, reply.chatId, reply.messageId))) return { outcome: 'duplicate' } as const;
     const now = desk.now();
@@ -61,15 +63,17 @@ export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<Mana
         reply.mediaGroupId ? { coalesceKey: `album:out:${userId}:${reply.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) } : {},
       ),
     );
-    if (ticket) await takeTicket(store, send, ticket, reply.manager.id, userId, now);
+    if (ticket) taken = await takeTicket(store, send, ticket, reply.manager.id, userId, now);
     return { outcome: 'queued', messageId: message.id } as const;
   });
+  if (taken) desk.queueChanged();
+  return result;
 }
 
 /**
  * A manager's answer (a reply, or a canned answer) is the ticket's first
  * response if none came yet, and moves a waiting ticket into work (📝) under
- * that manager.
+ * that manager. True when it did (the queue board then has news).
  */
 export async function takeTicket(
   store: Store,
@@ -78,12 +82,14 @@ export async function takeTicket(
   managerId: number,
   userId: number,
   now: Date,
-): Promise<void> {
+): Promise<boolean> {
   await store.markFirstResponse(ticket.id, managerId, now);
   if (ticket.status === 'WAITING' && (await store.changeStatus(ticket.id, 'WAITING', 'IN_WORK', managerId, now))) {
     send(syncTopicName.make(topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
     send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
+    return true;
   }
+  return false;
 }
 
 /**

@@ -43,6 +43,10 @@ const schemas = {
   retentionDays: z.number().int().positive().nullable(),
   /** Satisfaction surveys after a manager resolves a ticket, this many minutes later (0: at once); null: off. */
   surveyDelayMinutes: z.number().int().min(0).max(1440).nullable(),
+  /** The queue board in General (domain/queue-board.ts): on unless an admin turned it off. */
+  queueBoard: z.boolean(),
+  /** On the board, a ticket waiting longer than this is marked ⚠️. */
+  queueBoardAlertMinutes: z.number().int().min(1).max(1440),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -122,6 +126,8 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       signature: false,
       retentionDays: null,
       surveyDelayMinutes: 1,
+      queueBoard: true,
+      queueBoardAlertMinutes: 30,
     };
     return d[key] as SettingValue<K>;
   };

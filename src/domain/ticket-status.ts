@@ -15,11 +15,11 @@ export type StatusChangeResult =
   | { outcome: 'unknown-ticket' };
 
 /** A manager asks for a new status (button or command). */
-export function changeTicketStatus(
+export async function changeTicketStatus(
   desk: Desk,
   request: { ticketId: number; to: TicketStatus; manager: Person /** The user whose topic the request came from. */; userId: number },
 ): Promise<StatusChangeResult> {
-  return decide(desk, async (store, send) => {
+  const result = await decide(desk, async (store, send) => {
     const ticket = await store.ticket(request.ticketId);
     // A ticket of another user's topic (forged button data) is as unknown as one that does not exist.
     if (!ticket || Number(ticket.userId) !== request.userId) return { outcome: 'unknown-ticket' } as const;
@@ -38,4 +38,6 @@ export function changeTicketStatus(
     if (request.to === 'RESOLVED') scheduleSurvey(desk, send, ticket.id, userId, now);
     return { outcome: 'changed', status: request.to } as const;
   });
+  if (result.outcome === 'changed') desk.queueChanged();
+  return result;
 }

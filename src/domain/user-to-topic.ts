@@ -40,10 +40,12 @@ export type UserRelayOutcome =
   /** From a banned user: shown in the topic, no ticket (domain/bans.ts). */
   | { outcome: 'banned'; messageId: number };
 
-export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<UserRelayOutcome> {
+export async function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<UserRelayOutcome> {
   const userId = msg.from.id;
   const queue = topicQueue(userId);
-  return decide(desk, async (store, send, retry) => {
+  let queueChanged = false;
+  const result = await decide(desk, async (store, send, retry) => {
+    queueChanged = false;
     // Telegram can deliver the same message twice (a re-fetched update); relay it once.
     // The first attempt finds out from the unique key on the message's ids.
     if (retry && (await store.messageInUserChat(userId, msg.messageId))) return { outcome: 'duplicate' } as const;
@@ -61,6 +63,7 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
       if (!statusChanged) ticket = await store.latestTicket(userId);
     }
     const newTicket = !ticket || ticket.status === 'RESOLVED';
+    queueChanged = statusChanged || newTicket;
 
     // A new ticket opens in the group of the category the user picked on the
     // greeting, else in the main group; an open one stays where it is.
@@ -151,4 +154,7 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
     }
     return { outcome: 'queued', ticketId: ticket.id, messageId: message.id } as const;
   });
+  // A new ticket, or one back to waiting: the queue board shows it soon.
+  if (queueChanged) desk.queueChanged();
+  return result;
 }

@@ -47,6 +47,7 @@ export interface Texts {
   /** A category's own group the bot cannot use (told in General at start-up). */
   categoryGroupProblem: (categories: string, chatId: number, reason: string) => string;
   settings: SettingsTexts;
+  board: BoardTexts;
   statusName: Record<TicketStatus, string>;
   button: Record<TicketStatus, string>;
   statusChanged: (status: string) => string;
@@ -247,6 +248,41 @@ export interface SettingsTexts {
     categoryGroup: (label: string, where: string) => string;
     notePrefix: (prefix: string) => string;
   };
+  /** The queue board's button on the home screen, its screen and its lines in the change log. */
+  board: {
+    button: (on: boolean) => string;
+    /** HTML. */
+    title: string;
+    state: (on: boolean) => string;
+    alertAfter: (minutes: number) => string;
+    turnOn: string;
+    turnOff: string;
+    choice: (minutes: number, current: boolean) => string;
+    changed: (on: boolean) => string;
+    changedAlert: (minutes: number) => string;
+  };
+}
+
+/** How long a ticket has waited, rounded for the queue board. */
+export interface WaitTime {
+  days: number;
+  hours: number;
+  minutes: number;
+}
+
+/** The queue board in General (HTML; names are escaped by the caller). */
+export interface BoardTexts {
+  title: string;
+  waiting: (count: number) => string;
+  /** Explains the ⚠️ mark. */
+  alertLegend: (minutes: number) => string;
+  inWork: (count: number) => string;
+  /** An in-work ticket nobody took (older data). */
+  nobody: string;
+  more: (count: number) => string;
+  waited: (w: WaitTime) => string;
+  /** What the board says once an admin turned it off. */
+  off: string;
 }
 
 /** Canned answers (/save, /a), auto-replies, and their screens in /settings. Screens are HTML with what people typed escaped by the caller. */

@@ -156,7 +156,7 @@ for (const kind of dbKinds) {
       const { thread } = await userWrites(d, ann, 'hello');
       const doc = d.tg.managerSends(d.group.id, d.manager, { document: true, caption: 'The manual' });
       await save(undefined, doc.message_id, 'manual');
-      d.tg.personDeletesMessage(d.group.id, doc.message_id);
+      d.tg.managerDeletesMessage(d.group.id, doc.message_id);
       d.tg.managerSends(d.group.id, d.manager, command('/a manual'), { threadId: thread });
       await d.tg.waitFor(() =>
         inTopic(thread, '⚠️ The saved message of «manual» was deleted from the group, so it was not sent. Save it again with /save.').at(0),

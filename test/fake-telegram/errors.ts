@@ -54,7 +54,8 @@ export const E = {
   topicNameEmpty: () => bad('name must be non-empty'),
   iconColorInvalid: () => bad('invalid icon_color specified'),
 
-  messageNotFound: (action: 'copy' | 'forward' | 'edit' | 'delete' | 'react') => bad(`message to ${action} not found`),
+  messageNotFound: (action: 'copy' | 'forward' | 'edit' | 'delete' | 'react' | 'pin' | 'unpin') => bad(`message to ${action} not found`),
+  noPinRights: () => bad('not enough rights to manage pinned messages in the chat'),
   replyNotFound: () => bad('message to be replied not found'),
   notModified: () =>
     bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'),

@@ -476,6 +476,35 @@ describe('edits and buttons', () => {
     await refused(bot.deleteMessage(user.id, theirs.message_id), 400, 'Bad Request: message to delete not found');
   });
 
+  test('pin and unpin: a service message reaches the bot; rights; missing messages; a deleted message is unpinned', async (t) => {
+    const { tg, group, bot } = await desk(t);
+    const board = await bot.sendMessage(group.id, 'board');
+    const before = tg.pendingUpdates();
+    assert.equal(await bot.pinChatMessage(group.id, board.message_id, { disable_notification: true }), true);
+    assert.deepEqual(
+      tg.pinnedMessages(group.id).map((m) => m.message_id),
+      [board.message_id],
+    );
+    const service = tg.messages(group.id).at(-1)!;
+    assert.equal(service.pinned_message?.message_id, board.message_id);
+    assert.equal(service.message_thread_id, undefined, 'in General, like the pinned message');
+    assert.equal(tg.pendingUpdates(), before + 1, 'the service message reaches the bot');
+    await refused(bot.pinChatMessage(group.id, 999), 400, 'Bad Request: message to pin not found');
+    await refused(bot.unpinChatMessage(group.id, 999), 400, 'Bad Request: message to unpin not found');
+    assert.equal(await bot.unpinChatMessage(group.id, board.message_id), true);
+    assert.deepEqual(tg.pinnedMessages(group.id), []);
+    assert.equal(await bot.unpinChatMessage(group.id, board.message_id), true, 'unpinning what is not pinned changes nothing');
+
+    await bot.pinChatMessage(group.id, board.message_id);
+    tg.managerDeletesMessage(group.id, board.message_id);
+    assert.deepEqual(tg.pinnedMessages(group.id), [], 'a deleted message is no longer pinned');
+    await refused(bot.editMessageText(group.id, board.message_id, 'x'), 400, 'Bad Request: message to edit not found');
+
+    const other = await bot.sendMessage(group.id, 'other');
+    tg.setBotRights(group.id, { status: 'administrator', can_pin_messages: false });
+    await refused(bot.pinChatMessage(group.id, other.message_id), 400, 'Bad Request: not enough rights to manage pinned messages in the chat');
+  });
+
   test('user edits arrive as edited_message; button presses as callback_query', async (t) => {
     const { tg, group, manager, topic, user, bot } = await desk(t);
     const original = tg.userSends(user, { text: 'typo' });

@@ -90,9 +90,9 @@ const retryAfter = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 export const tooManyRequests = (retry_after: number) => new ApiError(429, `Too Many Requests: retry after ${retry_after}`, { retry_after });
 
 // Always counted (lowercased names, as the router matches them). All send* methods count too,
-// except sendChatAction; the edit methods count only in groups.
+// except sendChatAction; the edit methods and pinning (which posts a service message) count only in groups.
 const COUNTED = new Set(['copymessage', 'copymessages', 'forwardmessage', 'forwardmessages', 'createforumtopic', 'editforumtopic']);
-const GROUP_ONLY = new Set(['editmessagetext', 'editmessagecaption', 'editmessagereplymarkup']);
+const GROUP_ONLY = new Set(['editmessagetext', 'editmessagecaption', 'editmessagereplymarkup', 'pinchatmessage']);
 const BATCHES = new Set(['copymessages', 'forwardmessages']);
 
 export class RateLimiter {

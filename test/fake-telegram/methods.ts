@@ -4,7 +4,7 @@
 import type { BotCommand, ChatFullInfo, ForumTopic, InlineKeyboardMarkup, Message, User } from 'grammy/types';
 import { E } from './errors.js';
 import { formatText as format, type UserLookup } from './html.js';
-import { CAPTIONED, CONTENT_KEYS, TOPIC_COLORS, isService, isUpload, nowSeconds, type ChatRecord, type TopicRecord, type World } from './state.js';
+import { CAPTIONED, CONTENT_KEYS, TOPIC_COLORS, asReply, isService, isUpload, nowSeconds, type ChatRecord, type TopicRecord, type World } from './state.js';
 
 export type Params = Record<string, unknown>;
 export type Handler = (p: Params) => unknown;
@@ -212,6 +212,19 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
     w.enqueue({ message: w.post(rec, bot, body, { threadId: topic.message_thread_id }) as never });
   }
 
+  /** A message pinChatMessage or unpinChatMessage acts on; in a group the bot must be an admin who may pin. */
+  function pinnable(p: Params, action: 'pin' | 'unpin'): { rec: ChatRecord; m: Message | undefined } {
+    if (p.chat_id === undefined || p.chat_id === '') throw E.bad('chat_id is empty');
+    const rec = w.chat(p.chat_id);
+    w.assertBotCanWrite(rec);
+    const id = num(p.message_id);
+    if (id === undefined && action === 'pin') throw E.missing('message_id');
+    const m = id === undefined ? undefined : rec.messages.get(id);
+    if (id !== undefined && !m) throw E.messageNotFound(action);
+    if (!rec.user && !(rec.bot.status === 'administrator' && rec.bot.can_pin_messages)) throw E.noPinRights();
+    return { rec, m };
+  }
+
   const methods: Record<string, Handler> = {
     getMe: () => w.botUser,
     logOut: () => true,
@@ -346,6 +359,24 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
         if (m.from?.id !== bot.id && !canDeleteOthers) throw E.cantBeDeleted();
       }
       w.removeMessage(rec, m.message_id);
+      return true;
+    },
+
+    // Pinning posts a service message (in the pinned message's topic, or General) that
+    // reaches the bot like any other; disable_notification only spares the members a notification.
+    pinChatMessage: (p) => {
+      const { rec, m } = pinnable(p, 'pin');
+      const pinned = m!;
+      rec.pinned = [...rec.pinned.filter((id) => id !== pinned.message_id), pinned.message_id];
+      const threadId = pinned.is_topic_message ? pinned.message_thread_id : undefined;
+      w.enqueue({ message: w.post(rec, bot, { pinned_message: asReply(pinned) } as Partial<Message>, { threadId }) as never });
+      return true;
+    },
+    // Without message_id, the most recently pinned message is unpinned; unpinning one that is not pinned changes nothing.
+    unpinChatMessage: (p) => {
+      const { rec, m } = pinnable(p, 'unpin');
+      const id = m?.message_id ?? rec.pinned.at(-1);
+      if (id !== undefined) rec.pinned = rec.pinned.filter((x) => x !== id);
       return true;
     },
 

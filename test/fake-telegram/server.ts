@@ -476,15 +476,16 @@ export class FakeTelegram {
     deleteTopic(rec, this.liveTopic(rec, threadId));
   }
 
-  /** A person deletes a message in a group; as in Telegram, the bot is not told. */
-  personDeletesMessage(chatId: number, messageId: number): void {
+  /** A member of the group deletes a message (anyone's, as an admin may); Telegram tells the bot nothing. */
+  managerDeletesMessage(chatId: number, messageId: number): void {
     const rec = this.world.group(chatId);
-    this.world.removeMessage(rec, this.existing(rec, messageId).message_id);
+    this.existing(rec, messageId);
+    this.world.removeMessage(rec, messageId);
   }
 
   setBotRights(
     chatId: number,
-    rights: { status: 'administrator' | 'member' | 'left' | 'kicked'; can_manage_topics?: boolean; can_delete_messages?: boolean },
+    rights: { status: 'administrator' | 'member' | 'left' | 'kicked'; can_manage_topics?: boolean; can_delete_messages?: boolean; can_pin_messages?: boolean },
   ): void {
     const rec = this.world.group(chatId);
     const old_chat_member = this.world.botMember(rec);
@@ -493,6 +494,7 @@ export class FakeTelegram {
       status: rights.status,
       can_manage_topics: admin && (rights.can_manage_topics ?? true),
       can_delete_messages: admin && (rights.can_delete_messages ?? true),
+      can_pin_messages: admin && (rights.can_pin_messages ?? true),
     };
     const owner = [...rec.members.values()].find((m) => m.status === 'creator')?.user ?? this.world.bot;
     this.world.enqueue({
@@ -512,6 +514,15 @@ export class FakeTelegram {
   message(chatId: number, messageId: number): Message | undefined {
     const m = this.world.chats.get(chatId)?.messages.get(messageId);
     return m && clone(m);
+  }
+
+  /** The chat's pinned messages, the most recently pinned last. */
+  pinnedMessages(chatId: number): Message[] {
+    const rec = this.world.chats.get(chatId);
+    return (rec?.pinned ?? []).flatMap((id) => {
+      const m = rec?.messages.get(id);
+      return m ? [clone(m)] : [];
+    });
   }
 
   topics(chatId: number): TopicView[] {

@@ -25,6 +25,7 @@ export interface BotRights {
   status: MemberStatus;
   can_manage_topics: boolean;
   can_delete_messages: boolean;
+  can_pin_messages: boolean;
 }
 
 export interface TopicRecord {
@@ -51,6 +52,8 @@ export interface ChatRecord {
   members: Map<number, { user: User; status: MemberStatus }>;
   bot: BotRights;
   topics: Map<number, TopicRecord>;
+  /** Pinned message ids, the most recently pinned last (a chat can have several). */
+  pinned: number[];
 }
 
 export type UpdateBody = Omit<Update, 'update_id'>;
@@ -222,7 +225,12 @@ export class World {
     const status = p.botStatus ?? 'administrator';
     const rec = this.record(chat, {
       nextMessageId: 2, // id 1 is the General topic's, as in a real forum
-      bot: { status, can_manage_topics: status === 'administrator' && (p.botCanManageTopics ?? true), can_delete_messages: status === 'administrator' },
+      bot: {
+        status,
+        can_manage_topics: status === 'administrator' && (p.botCanManageTopics ?? true),
+        can_delete_messages: status === 'administrator',
+        can_pin_messages: status === 'administrator',
+      },
     });
     this.chats.set(id, rec);
     const owner = this.createUser({ first_name: 'Group', last_name: 'Owner' }, this.nextOwnerId++);
@@ -240,8 +248,9 @@ export class World {
       blocked: false,
       deactivated: false,
       members: new Map(),
-      bot: { status: 'member', can_manage_topics: false, can_delete_messages: false },
+      bot: { status: 'member', can_manage_topics: false, can_delete_messages: false, can_pin_messages: false },
       topics: new Map(),
+      pinned: [],
       ...extra,
     };
   }
@@ -319,6 +328,8 @@ export class World {
     if (!m) return;
     rec.messages.delete(messageId);
     if (m.message_thread_id !== undefined) rec.threads.get(m.message_thread_id)?.delete(messageId);
+    // A deleted message is no longer pinned.
+    rec.pinned = rec.pinned.filter((id) => id !== messageId);
   }
 
   /** The messages of one topic, in id order, without scanning the whole chat. */
@@ -466,7 +477,7 @@ export class World {
           can_post_stories: false,
           can_edit_stories: false,
           can_delete_stories: false,
-          can_pin_messages: true,
+          can_pin_messages: rights?.can_pin_messages ?? true,
           can_manage_topics: rights?.can_manage_topics ?? true,
           can_send_welcome_messages: false,
         } as ChatMember;

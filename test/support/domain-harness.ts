@@ -100,6 +100,8 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
     closeTopic: forbidden('closeTopic'),
     deleteTopic: forbidden('deleteTopic'),
     post: forbidden('post'),
+    pin: forbidden('pin'),
+    unpin: forbidden('unpin'),
     edit: forbidden('edit'),
     copy: forbidden('copy'),
     editCopy: forbidden('editCopy'),
@@ -117,6 +119,8 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
     logger,
     now: () => new Date(now.getTime()),
     albumWaitMs: 0,
+    boardPeriodMs: 60_000,
+    queueChanged: () => {},
     settings: createDeskSettings({ managerLanguage: 'en', greetings: {} }, logger),
   };
 

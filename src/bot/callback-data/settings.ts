@@ -47,6 +47,10 @@ export const settingsActions = [
   'save',
   'cancel',
   'close',
+  // The queue board: its screen, on/off (arg 1/0), the ⚠️ threshold (arg: minutes).
+  'board',
+  'boardToggle',
+  'boardAlert',
 ] as const;
 
 export type SettingsAction = (typeof settingsActions)[number];

@@ -24,6 +24,8 @@ import { groupProblem, groupProblemText } from '../group-check.js';
 import type { Context } from '../context.js';
 import { threadOf } from '../conversation.js';
 import {
+  BOARD_ALERT_CHOICES,
+  boardScreen,
   cancelKeyboard,
   categoriesScreen,
   categoryScreen,
@@ -246,6 +248,19 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
       if (arg < 1 || arg > 1440) return desk.managerTexts.buttonOutdated;
       await changeSetting(desk, actor, 'categoryWaitMinutes', arg, t.changed.categoryWait(arg));
       await show(categoriesScreen(desk));
+      return t.saved;
+    }
+    case 'board':
+      await show(boardScreen(desk));
+      return;
+    case 'boardToggle':
+    case 'boardAlert': {
+      if (action === 'boardToggle' ? arg > 1 : !BOARD_ALERT_CHOICES.includes(arg)) return desk.managerTexts.buttonOutdated;
+      if (action === 'boardToggle') await changeSetting(desk, actor, 'queueBoard', arg === 1, t.board.changed(arg === 1));
+      else await changeSetting(desk, actor, 'queueBoardAlertMinutes', arg, t.board.changedAlert(arg));
+      // The board follows at once: posted, redrawn or taken down.
+      desk.queueChanged();
+      await show(boardScreen(desk));
       return t.saved;
     }
     case 'save':

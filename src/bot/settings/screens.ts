@@ -63,6 +63,7 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
       [button(desk.managerTexts.transcript.retentionButton(s.get('retentionDays')), 'retention', nextRetention(s.get('retentionDays')))],
       [button(desk.managerTexts.rating.button(s.get('surveyDelayMinutes')), 'survey', nextSurveyDelay(s.get('surveyDelayMinutes')))],
       [bannedUsersButton(desk)],
+      [button(t.board.button(s.get('queueBoard')), 'board')],
       ...more,
       [button(t.button.close, 'close')],
     ),
@@ -195,4 +196,22 @@ export function cancelKeyboard(desk: Desk): InlineKeyboardMarkup {
 export function previewKeyboard(desk: Desk): InlineKeyboardMarkup {
   const t = desk.managerTexts.settings;
   return kb([button(t.button.save, 'save'), button(t.button.cancel, 'cancel')]);
+}
+
+/** The ⚠️ thresholds of the queue board an admin picks from, in minutes. */
+export const BOARD_ALERT_CHOICES = [10, 30, 60, 120];
+
+/** The queue board: on or off, and after how long a waiting ticket is marked ⚠️. */
+export function boardScreen(desk: Desk): Screen {
+  const t = desk.managerTexts.settings;
+  const on = desk.settings.get('queueBoard');
+  const alert = desk.settings.get('queueBoardAlertMinutes');
+  return {
+    html: [t.board.title, '', escapeHtml(t.board.state(on)), escapeHtml(t.board.alertAfter(alert))].join('\n'),
+    keyboard: kb(
+      [on ? button(t.board.turnOff, 'boardToggle', 0) : button(t.board.turnOn, 'boardToggle', 1)],
+      BOARD_ALERT_CHOICES.map((m) => button(t.board.choice(m, m === alert), 'boardAlert', m)),
+      [button(t.button.back, 'home')],
+    ),
+  };
 }

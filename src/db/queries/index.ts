@@ -3,6 +3,7 @@
 // the transaction it runs in.
 import type { Queryable } from '../client.js';
 import { answerQueries } from './answers.js';
+import { boardQueries } from './board.js';
 import { messageQueries } from './messages.js';
 import { peopleQueries } from './people.js';
 import { ratingQueries } from './ratings.js';
@@ -23,5 +24,6 @@ export function createStore(db: Queryable) {
     ...settingsQueries(db),
     ...answerQueries(db),
     ...ratingQueries(db),
+    ...boardQueries(db),
   };
 }

@@ -17,6 +17,7 @@ import { offHoursNotice } from './off-hours-notice.js';
 import { openTopic } from './open-topic.js';
 import { postCard } from './post-card.js';
 import { postPrompt } from './post-prompt.js';
+import { updateQueueBoard } from './queue-board.js';
 import { refreshCard } from './refresh-card.js';
 import { reopenTopic } from './reopen-topic.js';
 import { syncTopicName } from './sync-topic-name.js';
@@ -44,6 +45,7 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
   showAnswer,
   clearUserButtons,
   askRating,
+  updateQueueBoard,
 ];
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
