@@ -25,6 +25,7 @@ import { managerReplies } from './features/manager-replies.js';
 import { membership } from './features/membership.js';
 import { settings } from './features/settings.js';
 import { ratings } from './features/ratings.js';
+import { stats } from './features/stats.js';
 import { ticketStatus } from './features/ticket-status.js';
 import { transcript } from './features/transcript.js';
 import { topicEvents } from './features/topic-events.js';
@@ -104,6 +105,7 @@ export function createBot(config: Config, deps: BotDeps) {
       ticketStatus,
       assignment,
       transcript,
+      stats,
       bans,
       topicEvents,
       membership,

@@ -26,6 +26,17 @@ export interface Post {
   replyTo?: number;
 }
 
+export interface FileToSend {
+  kind: 'photo' | 'document';
+  name: string;
+  /**
+   * The bytes, or a function that streams them afresh for each attempt: a
+   * large export is read from the database while it uploads, never held in
+   * memory as a whole.
+   */
+  data: Uint8Array | (() => AsyncIterable<Uint8Array>);
+}
+
 export interface CopyOptions {
   replyTo?: number;
   /** Replaces the caption of a single media message (a canned answer's, with its placeholders filled in). */
@@ -60,6 +71,8 @@ export interface Courier {
    * copies' ids in order. A single message may get a new caption and buttons.
    */
   copy(from: Place, messageIds: number[], to: Place, opts?: CopyOptions): Promise<number[]>;
+  /** Sends a file the bot made (a chart, an export), with an HTML caption; returns its message id. */
+  upload(to: Place, file: FileToSend, post?: { html?: string; replyTo?: number }): Promise<number>;
   /** Takes the buttons off a message the bot posted (once they have served). "Not modified" counts as success. */
   clearButtons(at: Place, messageId: number): Promise<void>;
   /** Edits the text or caption of a copy the bot made. "Not modified" counts as success. */

@@ -2,7 +2,7 @@
 // limiter for its target; a 429 blocks that target for exactly retry_after
 // and the same call is sent again, so order within a target is kept.
 // Telegram's refusals become DeliveryErrors.
-import { GrammyError, HttpError, type Api } from 'grammy';
+import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { Logger } from '../logger.js';
 import { DeliveryError, type CopyOptions, type Courier, type DeliveryFailure, type Place, type Post } from './courier.js';
 import type { RateLimiter, Target } from './rate-limiter.js';
@@ -152,6 +152,18 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger, on4
         }
         throw error;
       }
+    },
+    async upload(to, file, post = {}) {
+      const sent = await call(to, 1, (): Promise<{ message_id: number }> => {
+        const input = new InputFile(typeof file.data === 'function' ? file.data() : file.data, file.name);
+        const other = {
+          ...thread(to),
+          ...(post.html !== undefined ? { caption: post.html, parse_mode: 'HTML' as const } : {}),
+          ...replyParams(post.replyTo),
+        };
+        return file.kind === 'photo' ? api.sendPhoto(chatOf(to), input, other) : api.sendDocument(chatOf(to), input, other);
+      });
+      return sent!.message_id;
     },
     async clearButtons(at, messageId) {
       await call(at, at.chat === 'support' ? 1 : 0, () => api.editMessageReplyMarkup(chatOf(at), messageId, { reply_markup: { inline_keyboard: [] } }), {

@@ -255,3 +255,38 @@ export function formatStamp(at: Date, timeZone: string): string {
   const p = localParts(at, timeZone);
   return `${p.date} ${String(Math.floor(p.minutes / 60)).padStart(2, '0')}:${String(p.minutes % 60).padStart(2, '0')}`;
 }
+
+/** The instant a local date begins in a zone ("2026-12-01" in Europe/Moscow is 2026-11-30T21:00Z). */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  return new Date(zonedInstant(date, 0, timeZone));
+}
+
+/** The local date `days` after `date` (negative: before). */
+export function addDays(date: string, days: number): string {
+  return dateOf(dateMs(date) + days * DAY);
+}
+
+/**
+ * How much of [a, b) falls within working hours, in milliseconds; undefined
+ * when the desk keeps no hours. Speeds «in working time» are what a team
+ * can be judged by: a message at 23:00 answered at 09:05 waited 5 minutes.
+ */
+export function workingMillis(h: WorkingHours, a: Date, b: Date): number | undefined {
+  if (!keepsHours(h)) return undefined;
+  const start = a.getTime();
+  const end = b.getTime();
+  if (end <= start) return 0;
+  let total = 0;
+  // One day before the first local date: a local day straddles two UTC days.
+  const first = addDays(localParts(a, h.timeZone).date, -1);
+  for (let i = 0, date = first; i < 800; i++, date = addDays(date, 1)) {
+    const dayStart = zonedInstant(date, 0, h.timeZone);
+    if (dayStart >= end) break;
+    const hours = hoursOn(h, date);
+    if (!hours) continue;
+    const opens = zonedInstant(date, hours.from, h.timeZone);
+    const closes = zonedInstant(date, hours.to, h.timeZone);
+    total += Math.max(0, Math.min(closes, end) - Math.max(opens, start));
+  }
+  return total;
+}

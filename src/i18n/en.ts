@@ -323,4 +323,44 @@ export const en: Texts = {
     button: (m) => `⭐ Satisfaction survey: ${m === null ? 'off' : m === 0 ? 'at once' : `after ${m} min`}`,
     changed: (m) => `satisfaction survey ${m === null ? 'off' : m === 0 ? 'at once' : `${m} min after a ticket is resolved`}`,
   },
+  stats: {
+    title: (p) => `📊 <b>Support for ${p}</b>`,
+    volume: '<b>Volume</b>',
+    opened: (n) => `Tickets opened: ${n}`,
+    resolved: (t, m, a) => `Resolved: ${t} (by managers ${m}, by auto-replies ${a})`,
+    reopened: (n) => `Reopened: ${n}`,
+    openAtEnd: (n) => `Open at the end: ${n}`,
+    messages: (i, o) => `Messages: ${i} in, ${o} out`,
+    speed: '<b>Speed</b> (median / 90th percentile)',
+    firstResponse: (m, p) => `First response: ${m} / ${p}`,
+    resolution: (m, p) => `Resolution: ${m} / ${p}`,
+    inWorkingTime: 'in working time',
+    noData: '—',
+    waitingLong: (n, min) => `Waiting longer than ${min} min for a first answer now: ${n}`,
+    quality: '<b>Quality</b>',
+    csat: (p, n) => `CSAT: ${p}% (${n} rating${n === 1 ? '' : 's'})`,
+    responseRate: (p, s) => `Response rate: ${p}% of ${s} survey${s === 1 ? '' : 's'}`,
+    low: (n) => `Low ratings (≤ 2): ${n}`,
+    noRatings: 'No ratings yet.',
+    perManager: '<b>Per manager</b>',
+    manager: (name, r, tk, rs, fr, c) => `${name}: ${r} replies, ${tk} taken, ${rs} resolved, first response ${fr}, CSAT ${c}`,
+    byCategory: '<b>By category</b>',
+    busiestHours: "<b>Busiest hours</b> (users' messages)",
+    duration: (ms) =>
+      ms < 60_000
+        ? `${Math.round(ms / 1000)} s`
+        : ms < 3_600_000
+          ? `${Math.round(ms / 60_000)} min`
+          : ms < 86_400_000
+            ? `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`
+            : `${Math.floor(ms / 86_400_000)} d ${Math.round((ms % 86_400_000) / 3_600_000)} h`,
+    invalidPeriod: 'Usage: /stats [today | 7d | 30d | 2026-11-01 2026-11-30]',
+    tooLong: 'At most 400 days at once.',
+    chartDays: 'Tickets per day',
+    chartOpened: 'Opened',
+    chartResolved: 'Resolved',
+    chartManagers: 'Median first response per manager, min',
+    exportOnlyAdmins: "Only the group's admins can export conversations.",
+    exportCaption: (w, p) => (w === 'messages' ? `Messages, ${p}` : `Tickets, ${p}`),
+  },
 };

@@ -91,6 +91,40 @@ export interface Texts {
     button: (minutes: number | null) => string;
     changed: (minutes: number | null) => string;
   };
+  /** /stats and /export: the scoreboard. HTML where the caller composes it; names are escaped by the caller. */
+  stats: {
+    title: (period: string) => string;
+    volume: string;
+    opened: (n: number) => string;
+    resolved: (total: number, managers: number, auto: number) => string;
+    reopened: (n: number) => string;
+    openAtEnd: (n: number) => string;
+    messages: (inbound: number, outbound: number) => string;
+    speed: string;
+    firstResponse: (median: string, p90: string) => string;
+    resolution: (median: string, p90: string) => string;
+    inWorkingTime: string;
+    noData: string;
+    waitingLong: (n: number, minutes: number) => string;
+    quality: string;
+    csat: (percent: number, ratings: number) => string;
+    responseRate: (percent: number, surveys: number) => string;
+    low: (n: number) => string;
+    noRatings: string;
+    perManager: string;
+    manager: (name: string, replies: number, taken: number, resolved: number, firstResponse: string, csat: string) => string;
+    byCategory: string;
+    busiestHours: string;
+    duration: (ms: number) => string;
+    invalidPeriod: string;
+    tooLong: string;
+    chartDays: string;
+    chartOpened: string;
+    chartResolved: string;
+    chartManagers: string;
+    exportOnlyAdmins: string;
+    exportCaption: (what: 'messages' | 'tickets', period: string) => string;
+  };
   /** The stored conversation: /forget and how long it is kept. */
   transcript: {
     forgotten: (count: number) => string;

@@ -51,6 +51,18 @@ describe('the runtime image', () => {
     assert.equal(built.status, 0, built.stderr);
     cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
     cpSync(join(root, 'prisma'), join(dir, 'prisma'), { recursive: true });
+    // The chart draws from the pruned tree (ECharts' modular build, the one bundled font).
+    const chart = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const { renderScoreboardChart } = await import('./dist/charts/scoreboard.js'); const { textsFor } = await import('./dist/i18n/index.js'); const png = renderScoreboardChart(textsFor('ru'), { days: [{ date: '2026-11-30', opened: 1, resolved: 1 }], managers: [] }); process.stdout.write(String(png.length));",
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    assert.equal(chart.status, 0, chart.stderr);
+    assert.ok(Number(chart.stdout) > 5000, `a chart of ${chart.stdout} bytes`);
     const group = tg.createSupergroup({});
     const bot = spawn(process.execPath, ['dist/main.js'], {
       cwd: dir,

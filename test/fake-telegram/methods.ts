@@ -94,12 +94,12 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
 
   /** A file reference: an upload, attach://part, URL, or a file_id this world has seen. */
   function media(kind: MediaKind, ref: unknown, p: Params, inAlbum = false): unknown {
-    if (isUpload(ref)) return w.newMedia(kind, ref.filename);
+    if (isUpload(ref)) return w.newMedia(kind, ref.filename, ref.data);
     if (typeof ref !== 'string' || ref === '') throw inAlbum ? E.bad("can't parse InputMedia: media not found") : E.missing(kind);
     if (ref.startsWith('attach://')) {
       const part = p[ref.slice('attach://'.length)];
       if (!isUpload(part)) throw E.bad("can't parse InputMedia: media not found");
-      return w.newMedia(kind, part.filename);
+      return w.newMedia(kind, part.filename, part.data);
     }
     if (/^https?:\/\//.test(ref)) return w.newMedia(kind);
     const known = w.files.get(ref);

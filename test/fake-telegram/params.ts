@@ -71,7 +71,8 @@ function parseMultipart(raw: Buffer, boundary: string): Params {
     const name = /name="([^"]*)"/i.exec(head)?.[1];
     if (name === undefined) continue;
     const filename = /filename="?([^";\r\n]*)"?/i.exec(head)?.[1];
-    params[name] = filename !== undefined ? ({ upload: true, filename } satisfies Upload) : Buffer.from(body, 'latin1').toString('utf8');
+    params[name] =
+      filename !== undefined ? ({ upload: true, filename, data: Buffer.from(body, 'latin1') } satisfies Upload) : Buffer.from(body, 'latin1').toString('utf8');
   }
   return params;
 }

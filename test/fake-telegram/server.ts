@@ -511,6 +511,11 @@ export class FakeTelegram {
     return Array.from(threadId === undefined ? rec.messages.values() : this.world.threadMessages(rec, threadId), clone);
   }
 
+  /** The bytes of a file the bot uploaded (a chart, an export), by its file_id. */
+  uploaded(fileId: string): { filename: string; data: Buffer } | undefined {
+    return this.world.uploads.get(fileId);
+  }
+
   message(chatId: number, messageId: number): Message | undefined {
     const m = this.world.chats.get(chatId)?.messages.get(messageId);
     return m && clone(m);

@@ -107,6 +107,8 @@ export const isService = (m: Message) => !CONTENT_KEYS.some((k) => m[k] !== unde
 export interface Upload {
   upload: true;
   filename: string;
+  /** The bytes sent, so a test can read what the bot uploaded (a chart, an export). */
+  data: Buffer;
 }
 export const isUpload = (v: unknown): v is Upload => typeof v === 'object' && v !== null && (v as Upload).upload === true;
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -373,7 +375,19 @@ export class World {
   }
 
   /** A fresh file of a kind, as if just uploaded, registered for re-sending by file_id. */
-  newMedia(kind: FileKind, fileName?: string): unknown {
+  /** Uploaded files' bytes, by the file_id Telegram gave them (a photo: its largest size). */
+  readonly uploads = new Map<string, { filename: string; data: Buffer }>();
+
+  newMedia(kind: FileKind, fileName?: string, data?: Buffer): unknown {
+    const media = this.createMedia(kind, fileName, data?.length);
+    if (data) {
+      const sizes = Array.isArray(media) ? (media as { file_id: string }[]) : [media as { file_id: string }];
+      this.uploads.set(sizes.at(-1)!.file_id, { filename: fileName ?? 'file', data });
+    }
+    return media;
+  }
+
+  private createMedia(kind: FileKind, fileName?: string, size?: number): unknown {
     const f = this.file(kind);
     switch (kind) {
       case 'photo': {
@@ -391,7 +405,9 @@ export class World {
       case 'video':
         return this.register(kind, { ...f, width: 1280, height: 720, duration: 12, mime_type: 'video/mp4', file_size: 1048576 }, [f.file_id]);
       case 'document':
-        return this.register(kind, { ...f, file_name: fileName ?? 'file.pdf', mime_type: 'application/pdf', file_size: 20480 }, [f.file_id]);
+        return this.register(kind, { ...f, file_name: fileName ?? 'file.pdf', mime_type: mimeOf(fileName ?? 'file.pdf'), file_size: size ?? 20480 }, [
+          f.file_id,
+        ]);
       case 'voice':
         return this.register(kind, { ...f, duration: 3, mime_type: 'audio/ogg', file_size: 8000 }, [f.file_id]);
       case 'audio':
@@ -492,4 +508,10 @@ export class World {
   isKeyboard(markup: unknown): markup is InlineKeyboardMarkup {
     return typeof markup === 'object' && markup !== null && Array.isArray((markup as InlineKeyboardMarkup).inline_keyboard);
   }
+}
+
+/** The MIME type Telegram reports for an uploaded document, from its name. */
+function mimeOf(fileName: string): string {
+  const ext = fileName.split('.').at(-1)?.toLowerCase();
+  return ext === 'csv' ? 'text/csv' : ext === 'png' ? 'image/png' : ext === 'txt' ? 'text/plain' : 'application/pdf';
 }

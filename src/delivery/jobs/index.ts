@@ -4,6 +4,7 @@ import type { JobHandler } from '../outbox.js';
 import { clearUserButtons, sendAnswer, showAnswer } from './answers.js';
 import { askCategory } from './ask-category.js';
 import { askRating } from './ask-rating.js';
+import { postExport, postStats } from './reports.js';
 import { checkOrphanTopic } from './check-orphan-topic.js';
 import { copyToTopic } from './copy-to-topic.js';
 import { copyToUser } from './copy-to-user.js';
@@ -45,6 +46,8 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
   showAnswer,
   clearUserButtons,
   askRating,
+  postStats,
+  postExport,
   updateQueueBoard,
 ];
 
