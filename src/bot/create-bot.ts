@@ -22,6 +22,7 @@ import { edits } from './features/edits.js';
 import { greeting } from './features/greeting.js';
 import { managerReplies } from './features/manager-replies.js';
 import { membership } from './features/membership.js';
+import { reactions } from './features/reactions.js';
 import { settings } from './features/settings.js';
 import { ticketStatus } from './features/ticket-status.js';
 import { topicEvents } from './features/topic-events.js';
@@ -105,6 +106,7 @@ export function createBot(config: Config, deps: BotDeps) {
       cannedAnswers,
       managerReplies,
       userMessages,
+      reactions,
       unhandled,
     );
   const handleFeatures = features.middleware();

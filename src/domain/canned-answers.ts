@@ -174,7 +174,7 @@ export function sendCannedAnswer(desk: Desk, s: CannedSend): Promise<CannedOutco
         replyTo: s.messageId,
       }),
     );
-    if (ticket) await takeTicket(store, send, ticket, s.manager.id, s.userId, now);
+    if (ticket) await takeTicket(desk, store, send, ticket, s.manager.id, s.userId, now);
     return { outcome: 'queued', name: answer.name } as const;
   });
 }

@@ -6,6 +6,7 @@ import { decide, topicQueue, userQueue, type Desk } from './desk.js';
 import { copyToUser } from '../delivery/jobs/copy-to-user.js';
 import { refreshCard } from '../delivery/jobs/refresh-card.js';
 import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
+import { markSeen } from './reactions.js';
 import type { MessageEntity } from 'grammy/types';
 import { languageOf, textsFor } from '../i18n/index.js';
 import type { Person } from './people.js';
@@ -60,7 +61,7 @@ export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<Mana
         reply.mediaGroupId ? { coalesceKey: `album:out:${userId}:${reply.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) } : {},
       ),
     );
-    if (ticket) await takeTicket(store, send, ticket, reply.manager.id, userId, now);
+    if (ticket) await takeTicket(desk, store, send, ticket, reply.manager.id, userId, now);
     return { outcome: 'queued', messageId: message.id } as const;
   });
 }
@@ -68,9 +69,11 @@ export function relayManagerReply(desk: Desk, reply: ManagerReply): Promise<Mana
 /**
  * A manager's answer (a reply, or a canned answer) is the ticket's first
  * response if none came yet, and moves a waiting ticket into work (📝) under
- * that manager.
+ * that manager; the user sees 👀 on their message then. From now the
+ * ticket waits for the user (auto-close counts their silence from here).
  */
 export async function takeTicket(
+  desk: Desk,
   store: Store,
   send: (job: NewJob) => void,
   ticket: { id: number; status: TicketStatus },
@@ -79,9 +82,11 @@ export async function takeTicket(
   now: Date,
 ): Promise<void> {
   await store.markFirstResponse(ticket.id, managerId, now);
+  await store.markAwaitingUser(ticket.id, now);
   if (ticket.status === 'WAITING' && (await store.changeStatus(ticket.id, 'WAITING', 'IN_WORK', managerId, now))) {
     send(syncTopicName.make(topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
     send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
+    await markSeen(desk, store, send, ticket.id, userId);
   }
 }
 

@@ -39,6 +39,10 @@ const schemas = {
   autoReplies: z.boolean(),
   /** Replies reach the user with the manager's first name under them; off: anonymously. */
   signature: z.boolean(),
+  /** An 📝 ticket whose user has been silent this many days after the managers' answer is resolved; 0: never. */
+  autoCloseDays: z.number().int().min(0).max(365),
+  /** 👀 on the user's message when a ticket is taken, and managers' reactions mirrored to the user; off: neither. */
+  reactionReceipts: z.boolean(),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -116,6 +120,8 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       notePrefix: '!',
       autoReplies: true,
       signature: false,
+      autoCloseDays: 0,
+      reactionReceipts: true,
     };
     return d[key] as SettingValue<K>;
   };

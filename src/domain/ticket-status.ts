@@ -4,6 +4,7 @@
 import { decide, topicQueue, type Desk } from './desk.js';
 import { refreshCard } from '../delivery/jobs/refresh-card.js';
 import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
+import { markSeen } from './reactions.js';
 import type { Person } from './people.js';
 import type { TicketStatus } from './status.js';
 
@@ -33,6 +34,8 @@ export function changeTicketStatus(
     }
     send(syncTopicName.make(topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
     send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
+    // «📝 Take»: the user sees that a person has their message.
+    if (request.to === 'IN_WORK') await markSeen(desk, store, send, ticket.id, userId);
     return { outcome: 'changed', status: request.to } as const;
   });
 }

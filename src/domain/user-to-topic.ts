@@ -58,6 +58,8 @@ export function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Promise<
       // A manager resolved it at this very moment: read what they committed.
       if (!statusChanged) ticket = await store.latestTicket(userId);
     }
+    // The user answered: auto-close no longer counts their silence.
+    if (ticket && ticket.status !== 'RESOLVED' && ticket.awaitingUserSince !== null) await store.clearAwaitingUser(ticket.id);
     const newTicket = !ticket || ticket.status === 'RESOLVED';
 
     // A new ticket opens in the group of the category the user picked on the

@@ -104,6 +104,7 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
     copy: forbidden('copy'),
     editCopy: forbidden('editCopy'),
     clearButtons: forbidden('clearButtons'),
+    react: forbidden('react'),
   };
 
   let now = options.now ?? new Date('2026-01-15T10:00:00.000Z');

@@ -29,6 +29,8 @@ export const settingsActions = [
   'categoryGroup',
   'notePrefix',
   'signature',
+  'autoClose',
+  'reactions',
   // Canned answers and auto-replies (bot/settings/answers.ts).
   'canned',
   'cannedOne',

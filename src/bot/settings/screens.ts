@@ -1,6 +1,7 @@
 // The /settings panel's screens: the text (HTML; whatever admins typed is
 // escaped) and the buttons of each, drawn from the settings as they are now.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
+import { AUTO_CLOSE_CHOICES } from '../../domain/auto-close.js';
 import { categoryLabel } from '../../domain/categories.js';
 import type { Desk } from '../../domain/desk.js';
 import { formatDayHours, formatStamp, keepsHours } from '../../domain/working-hours.js';
@@ -59,6 +60,9 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
       [button(t.button.language(t.languageName[language]), 'language', GREETING_LANGUAGES.indexOf(other))],
       [button(t.button.notePrefix(s.get('notePrefix')), 'notePrefix')],
       [button(desk.managerTexts.signature.button(s.get('signature')), 'signature')],
+      // Each press moves to the next choice (off, 1, 3, 7, 14 days); the button carries the value it sets, not «next».
+      [button(desk.managerTexts.autoClose.button(s.get('autoCloseDays')), 'autoClose', nextAutoClose(s.get('autoCloseDays')))],
+      [button(desk.managerTexts.reactions.button(s.get('reactionReceipts')), 'reactions')],
       [bannedUsersButton(desk)],
       ...more,
       [button(t.button.close, 'close')],
@@ -108,6 +112,10 @@ export function categoriesScreen(desk: Desk): Screen {
       [button(t.button.back, 'home')],
     ),
   };
+}
+
+function nextAutoClose(days: number): number {
+  return AUTO_CLOSE_CHOICES.find((d) => d > days) ?? 0;
 }
 
 /** The wait button steps through a few sensible values. */

@@ -3,8 +3,10 @@
 // the transaction it runs in.
 import type { Queryable } from '../client.js';
 import { answerQueries } from './answers.js';
+import { autoCloseQueries } from './auto-close.js';
 import { messageQueries } from './messages.js';
 import { peopleQueries } from './people.js';
+import { reactionQueries } from './reactions.js';
 import { settingsQueries } from './settings.js';
 import { ticketQueries } from './tickets.js';
 import { topicQueries } from './topics.js';
@@ -14,5 +16,14 @@ export type { NewAutoReply, NewCannedAnswer } from './answers.js';
 export type Store = ReturnType<typeof createStore>;
 
 export function createStore(db: Queryable) {
-  return { ...peopleQueries(db), ...topicQueries(db), ...ticketQueries(db), ...messageQueries(db), ...settingsQueries(db), ...answerQueries(db) };
+  return {
+    ...peopleQueries(db),
+    ...topicQueries(db),
+    ...ticketQueries(db),
+    ...messageQueries(db),
+    ...settingsQueries(db),
+    ...answerQueries(db),
+    ...autoCloseQueries(db),
+    ...reactionQueries(db),
+  };
 }

@@ -18,6 +18,7 @@ import { postCard } from './post-card.js';
 import { postPrompt } from './post-prompt.js';
 import { refreshCard } from './refresh-card.js';
 import { reopenTopic } from './reopen-topic.js';
+import { setReaction } from './set-reaction.js';
 import { syncTopicName } from './sync-topic-name.js';
 import { transferTicket } from './transfer-ticket.js';
 
@@ -42,6 +43,7 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
   sendAnswer,
   showAnswer,
   clearUserButtons,
+  setReaction,
 ];
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
