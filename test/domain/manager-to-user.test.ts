@@ -65,7 +65,7 @@ describe('relayManagerReply', () => {
     );
     assert.ok(
       jobs.every((j) => j.kind === 'copyToUser' || j.queue === topicQ || (j.kind === 'setReaction' && j.queue === userQ)),
-      'the rest (card, name) belong to the topic; the 👀 on the user\'s message to the user\'s chat',
+      "the rest (card, name) belong to the topic; the 👀 on the user's message to the user's chat",
     );
   });
 

@@ -35,7 +35,7 @@ for (const kind of dbKinds) {
     // instead of their last; 👀 again at every reply; no 👀 for «📝 Take»; a
     // user who blocked the bot making the reaction a failed job (an internal
     // error announced in General) instead of a logged courtesy.
-    test('taking a ticket puts 👀 on the user\'s last message: by a first reply, or by «📝 Take»', async () => {
+    test("taking a ticket puts 👀 on the user's last message: by a first reply, or by «📝 Take»", async () => {
       const ann = d.tg.createUser({ first_name: 'Ann', language_code: 'en' });
       const first = d.tg.userSends(ann, { text: 'My VPN is down' });
       const { thread, sent: last } = await userWrites(d, ann, 'since this morning');
