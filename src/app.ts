@@ -25,9 +25,11 @@ import { createStore } from './db/queries/index.js';
 import { alertGroup } from './domain/answers.js';
 import type { Desk } from './domain/desk.js';
 import { refreshBoard } from './domain/queue-board.js';
+import { closeSilentTickets } from './domain/auto-close.js';
 import { createDeskSettings } from './domain/settings.js';
 import { applyRetention } from './domain/transcript.js';
 import { textsFor } from './i18n/index.js';
+import { periodic } from './lib/periodic.js';
 import { sleep } from './lib/sleep.js';
 import type { Logger } from './logger.js';
 import { createMetrics, serveMetrics } from './metrics.js';
@@ -50,7 +52,8 @@ export interface AppOptions {
   onFatal?: (message: string) => void;
 }
 
-const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+// message_reaction: managers' reactions on users' messages, mirrored to the users (domain/reactions.ts).
+const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'message_reaction'] as const;
 /** The first item of an album waits this long for the others, then the album goes out as one. */
 const ALBUM_WAIT_MS = 700;
 const RETENTION_SWEEP_MS = 3_600_000;
@@ -112,6 +115,12 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const bot = createBot(config, { logger, desk, threads, health, isStopping, onHandled: () => metrics.updatesHandled.inc() });
   const updates = createDurableRunner(bot, db.prisma, logger, { allowedUpdates: ALLOWED_UPDATES, concurrency: 64, health });
   const lease = createLease({ lock: createInstanceLock(config.DATABASE_URL), logger, health, canLapse: db.provider === 'postgresql' });
+  // Auto-close's sweep: only while this instance serves (it holds the lease and polls).
+  const autoClose = periodic(
+    config.AUTO_CLOSE_SWEEP_SECONDS * 1000,
+    () => closeSilentTickets(desk, () => serving && !isStopping() && lease.held),
+    (error) => logger.warn({ err: String(error) }, 'auto-close sweep failed; the next one tries again'),
+  );
   let runner: RunnerHandle | undefined;
   let outboxStarted = false;
   let serving = false;
@@ -154,6 +163,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       sweepForStrays();
       void eraseExpired();
       boardTimer.start();
+      autoClose.start();
     });
 
   // Conversations older than the admins' retention period are erased every
@@ -228,6 +238,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     serving = false;
     boardTimer.stop();
     outbox.pause();
+    void autoClose.stop();
     await inTurn(async () => {
       if (runner?.isRunning()) await runner.stop().catch(() => undefined);
       logger.warn('stopped polling and sending');
@@ -282,12 +293,14 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         serving = false;
         clearInterval(retentionTimer);
         boardTimer.stop();
+        const sweepDone = autoClose.stop();
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         // runner.stop() does not wait for middleware still running. The waits
         // are bounded (about 8 s in all) to finish within Docker's 10 s grace.
         const idle = await updates.idle(4_000);
         if (!idle) logger.warn({ in_flight: updates.active }, 'stopped with updates still being handled');
         await updates.close();
+        await sweepDone;
         await outbox.stop(4_000);
         await db.close();
         await lease.release();

@@ -61,6 +61,13 @@ export const configSchema = z.object({
     .regex(/^[1-9]\d{0,4}$/, 'must be a whole number of seconds, like 60')
     .transform(Number)
     .prefault('60'),
+  /** How often tickets are checked for auto-close (a setting in /settings, off by default). */
+  AUTO_CLOSE_SWEEP_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,5}$/, 'must be a whole number of seconds, like 600')
+    .transform(Number)
+    .prefault('600'),
   /** Serve Prometheus metrics (/metrics) and a health check (/health) on this port; unset: off. */
   METRICS_PORT: z
     .string()

@@ -23,6 +23,7 @@ import { edits } from './features/edits.js';
 import { greeting } from './features/greeting.js';
 import { managerReplies } from './features/manager-replies.js';
 import { membership } from './features/membership.js';
+import { reactions } from './features/reactions.js';
 import { settings } from './features/settings.js';
 import { ratings } from './features/ratings.js';
 import { stats } from './features/stats.js';
@@ -113,6 +114,7 @@ export function createBot(config: Config, deps: BotDeps) {
       cannedAnswers,
       managerReplies,
       userMessages,
+      reactions,
       unhandled,
     );
   const handleFeatures = features.middleware();

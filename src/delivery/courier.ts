@@ -3,6 +3,7 @@
 // outbox); the outbox hands each job to code that calls a Courier. The domain
 // never sees grammY.
 import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types';
+import type { ReactionEmoji } from '../domain/reaction-emoji.js';
 
 /**
  * A place a message can go: a topic (or General) of a support group, or a
@@ -77,6 +78,8 @@ export interface Courier {
   clearButtons(at: Place, messageId: number): Promise<void>;
   /** Edits the text or caption of a copy the bot made. "Not modified" counts as success. */
   editCopy(at: Place, messageId: number, content: EditedContent): Promise<void>;
+  /** Sets the bot's reaction on a message (one of Telegram's standard emoji), or takes it off (null). */
+  react(at: Place, messageId: number, emoji: ReactionEmoji | null): Promise<void>;
 }
 
 /** Why Telegram refused a delivery, in the terms the desk acts on. */

@@ -189,5 +189,9 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger, on4
         );
       }
     },
+    async react(at, messageId, emoji) {
+      // Not a message: Telegram does not count it against the chat's limit.
+      await call(at, 0, () => api.setMessageReaction(chatOf(at), messageId, emoji === null ? [] : [{ type: 'emoji', emoji }]));
+    },
   };
 }

@@ -186,7 +186,7 @@ export async function sendCannedAnswer(desk: Desk, s: CannedSend): Promise<Canne
         replyTo: s.messageId,
       }),
     );
-    if (ticket) taken = await takeTicket(store, send, ticket, s.manager.id, s.userId, now);
+    if (ticket) taken = await takeTicket(desk, store, send, ticket, s.manager.id, s.userId, now);
     return { outcome: 'queued', name: answer.name } as const;
   });
   if (taken) desk.queueChanged();

@@ -6,6 +6,7 @@ import { decide, topicQueue, userQueue, type Desk } from './desk.js';
 import { copyToUser } from '../delivery/jobs/copy-to-user.js';
 import { refreshCard } from '../delivery/jobs/refresh-card.js';
 import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
+import { markSeen } from './reactions.js';
 import { languageOf, textsFor } from '../i18n/index.js';
 import type { Person } from './people.js';
 import type { MessageContent } from './transcript.js';
@@ -63,7 +64,7 @@ export async function relayManagerReply(desk: Desk, reply: ManagerReply): Promis
         reply.mediaGroupId ? { coalesceKey: `album:out:${userId}:${reply.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) } : {},
       ),
     );
-    if (ticket) taken = await takeTicket(store, send, ticket, reply.manager.id, userId, now);
+    if (ticket) taken = await takeTicket(desk, store, send, ticket, reply.manager.id, userId, now);
     return { outcome: 'queued', messageId: message.id } as const;
   });
   if (taken) desk.queueChanged();
@@ -73,9 +74,12 @@ export async function relayManagerReply(desk: Desk, reply: ManagerReply): Promis
 /**
  * A manager's answer (a reply, or a canned answer) is the ticket's first
  * response if none came yet, and moves a waiting ticket into work (📝) under
- * that manager. True when it did (the queue board then has news).
+ * that manager; the user sees 👀 on their message then. From now the
+ * ticket waits for the user (auto-close counts their silence from here).
+ * True when it moved into work (the queue board then has news).
  */
 export async function takeTicket(
+  desk: Desk,
   store: Store,
   send: (job: NewJob) => void,
   ticket: { id: number; status: TicketStatus },
@@ -84,9 +88,11 @@ export async function takeTicket(
   now: Date,
 ): Promise<boolean> {
   await store.markFirstResponse(ticket.id, managerId, now);
+  await store.markAwaitingUser(ticket.id, now);
   if (ticket.status === 'WAITING' && (await store.changeStatus(ticket.id, 'WAITING', 'IN_WORK', managerId, now))) {
     send(syncTopicName.make(topicQueue(userId), { userId }, { coalesceKey: `name:${userId}` }));
     send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
+    await markSeen(desk, store, send, ticket.id, userId);
     return true;
   }
   return false;

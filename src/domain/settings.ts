@@ -47,6 +47,10 @@ const schemas = {
   queueBoard: z.boolean(),
   /** On the board, a ticket waiting longer than this is marked ⚠️. */
   queueBoardAlertMinutes: z.number().int().min(1).max(1440),
+  /** An 📝 ticket whose user has been silent this many days after the managers' answer is resolved; 0: never. */
+  autoCloseDays: z.number().int().min(0).max(365),
+  /** 👀 on the user's message when a ticket is taken, and managers' reactions mirrored to the user; off: neither. */
+  reactionReceipts: z.boolean(),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -128,6 +132,8 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       surveyDelayMinutes: 1,
       queueBoard: true,
       queueBoardAlertMinutes: 30,
+      autoCloseDays: 0,
+      reactionReceipts: true,
     };
     return d[key] as SettingValue<K>;
   };

@@ -5,6 +5,7 @@ import { decide, topicQueue, type Desk } from './desk.js';
 import { scheduleSurvey } from './ratings.js';
 import { refreshCard } from '../delivery/jobs/refresh-card.js';
 import { syncTopicName } from '../delivery/jobs/sync-topic-name.js';
+import { markSeen } from './reactions.js';
 import type { Person } from './people.js';
 import type { TicketStatus } from './status.js';
 
@@ -36,6 +37,8 @@ export async function changeTicketStatus(
     send(refreshCard.make(topicQueue(userId), { ticketId: ticket.id }, { coalesceKey: `card:${ticket.id}` }));
     // A manager resolved it: the user is asked how it went (not after an auto-close or an auto-reply).
     if (request.to === 'RESOLVED') scheduleSurvey(desk, send, ticket.id, userId, now);
+    // «📝 Take»: the user sees that a person has their message.
+    if (request.to === 'IN_WORK') await markSeen(desk, store, send, ticket.id, userId);
     return { outcome: 'changed', status: request.to } as const;
   });
   if (result.outcome === 'changed') desk.queueChanged();

@@ -62,6 +62,8 @@ export async function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Pr
       // A manager resolved it at this very moment: read what they committed.
       if (!statusChanged) ticket = await store.latestTicket(userId);
     }
+    // The user answered: auto-close no longer counts their silence.
+    if (ticket && ticket.status !== 'RESOLVED' && ticket.awaitingUserSince !== null) await store.clearAwaitingUser(ticket.id);
     const newTicket = !ticket || ticket.status === 'RESOLVED';
     queueChanged = statusChanged || newTicket;
 

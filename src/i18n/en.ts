@@ -269,6 +269,15 @@ export const en: Texts = {
     changed: (on) => (on ? "replies signed with the manager's first name" : 'replies anonymous'),
     sign: (name) => `— ${name}`,
   },
+  autoClose: {
+    button: (days) => `🏁 Auto-close when the user is silent: ${days ? `${days} day${days === 1 ? '' : 's'}` : 'off'}`,
+    changed: (days) => (days ? `tickets in work close after ${days} day${days === 1 ? '' : 's'} of the user's silence` : 'auto-close off'),
+    closedInTopic: (days) => `🏁 Closed automatically: the user has not answered for ${days} day${days === 1 ? '' : 's'}.`,
+  },
+  reactions: {
+    button: (on) => `👀 Reactions as read receipts: ${on ? 'yes' : 'no'}`,
+    changed: (on) => (on ? 'reactions shown to users' : 'reactions not shown to users'),
+  },
   ban: {
     toUser: 'Support does not accept your messages.',
     button: '🚫 Ban',

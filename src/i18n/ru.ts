@@ -269,6 +269,15 @@ export const ru: Texts = {
     changed: (on) => (on ? 'ответы подписываются именем менеджера' : 'ответы анонимны'),
     sign: (name) => `— ${name}`,
   },
+  autoClose: {
+    button: (days) => `🏁 Автозакрытие, если пользователь молчит: ${days ? `${days} ${daysRu(days)}` : 'нет'}`,
+    changed: (days) => (days ? `автозакрытие: ${days} ${daysRu(days)} молчания пользователя` : 'автозакрытие выключено'),
+    closedInTopic: (days) => `🏁 Закрыто автоматически: пользователь не отвечает ${days} ${daysRu(days)}.`,
+  },
+  reactions: {
+    button: (on) => `👀 Реакции как отметки о прочтении: ${on ? 'да' : 'нет'}`,
+    changed: (on) => (on ? 'реакции показываются пользователям' : 'реакции не показываются пользователям'),
+  },
   ban: {
     toUser: 'Служба поддержки не принимает ваши сообщения.',
     button: '🚫 Заблокировать',
@@ -364,3 +373,12 @@ export const ru: Texts = {
     exportCaption: (w, p) => (w === 'messages' ? `Сообщения, ${p}` : `Обращения, ${p}`),
   },
 };
+
+/** 1 день, 3 дня, 7 дней, 21 день. */
+function daysRu(n: number): string {
+  const last = n % 10;
+  const tens = n % 100;
+  if (last === 1 && tens !== 11) return 'день';
+  if (last >= 2 && last <= 4 && (tens < 12 || tens > 14)) return 'дня';
+  return 'дней';
+}

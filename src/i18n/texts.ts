@@ -72,6 +72,10 @@ export interface Texts {
   answers: AnswersTexts;
   /** Replies signed with the manager's first name (a setting; anonymous by default). */
   signature: { button: (on: boolean) => string; changed: (on: boolean) => string; sign: (name: string) => string };
+  /** Auto-close of 📝 tickets whose users went silent (a setting; off by default, 0 days). Plain text. */
+  autoClose: { button: (days: number) => string; changed: (days: number) => string; closedInTopic: (days: number) => string };
+  /** Reactions as read receipts: 👀 when a ticket is taken, managers' reactions mirrored to the user (a setting; on by default). */
+  reactions: { button: (on: boolean) => string; changed: (on: boolean) => string };
   ban: BanTexts;
   /** Satisfaction surveys (CSAT): to the user, and what managers see. */
   rating: {

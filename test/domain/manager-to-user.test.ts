@@ -64,8 +64,8 @@ describe('relayManagerReply', () => {
       [[userQ, { messageId: r.messageId }]],
     );
     assert.ok(
-      jobs.every((j) => j.kind === 'copyToUser' || j.queue === topicQ),
-      'the rest (card, name) belong to the topic',
+      jobs.every((j) => j.kind === 'copyToUser' || j.queue === topicQ || (j.kind === 'setReaction' && j.queue === userQ)),
+      "the rest (card, name) belong to the topic; the 👀 on the user's message to the user's chat",
     );
   });
 

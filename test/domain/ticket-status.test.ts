@@ -52,6 +52,8 @@ describe('changeTicketStatus', () => {
       [
         [`topic:${anna.id}`, 'syncTopicName', { userId: anna.id }, `name:${anna.id}`],
         [`topic:${anna.id}`, 'refreshCard', { ticketId }, `card:${ticketId}`],
+        // Taken: 👀 on Anna's message (id 1 in her chat), a reaction as read receipt.
+        [`user:${anna.id}`, 'setReaction', { userId: anna.id, messageId: 1, emoji: '👀' }, null],
       ],
     );
   });

@@ -74,4 +74,6 @@ export const E = {
   wrongFileId: () => bad('wrong file identifier/HTTP URL specified'),
   queryTooOld: () => bad('query is too old and response timeout expired or query ID is invalid'),
   wrongChatAction: () => bad('wrong parameter action in request'),
+  reactionInvalid: () => bad('REACTION_INVALID'),
+  reactionsTooMany: () => bad('REACTIONS_TOO_MANY'),
 };

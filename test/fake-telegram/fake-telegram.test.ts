@@ -525,6 +525,81 @@ describe('edits and buttons', () => {
     await refused(bot.answerCallbackQuery(queryId), 400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
   });
 
+  test("reactions: setMessageReaction validates as Telegram does; a manager's reaction arrives as message_reaction only when asked for", async (t) => {
+    const { tg, group, manager, topic, user, bot } = await desk(t);
+    const mine = tg.userSends(user, { text: 'help' });
+    assert.equal(await bot.setMessageReaction(user.id, mine.message_id, [{ type: 'emoji', emoji: '👀' }]), true);
+    assert.deepEqual(tg.botReactions(user.id, mine.message_id), [{ type: 'emoji', emoji: '👀' }]);
+    await refused(bot.setMessageReaction(user.id, mine.message_id, [{ type: 'emoji', emoji: '🦆' as '👀' }]), 400, 'Bad Request: REACTION_INVALID');
+    await refused(
+      bot.setMessageReaction(user.id, mine.message_id, [{ type: 'custom_emoji', custom_emoji_id: '5368324170671202286' }]),
+      400,
+      'Bad Request: REACTION_INVALID',
+    );
+    await refused(
+      bot.setMessageReaction(user.id, mine.message_id, [
+        { type: 'emoji', emoji: '👍' },
+        { type: 'emoji', emoji: '👀' },
+      ]),
+      400,
+      'Bad Request: REACTIONS_TOO_MANY',
+    );
+    await refused(bot.setMessageReaction(user.id, 999, [{ type: 'emoji', emoji: '👍' }]), 400, 'Bad Request: message to react not found');
+    assert.deepEqual(tg.botReactions(user.id, mine.message_id), [{ type: 'emoji', emoji: '👀' }], 'a refused call changes nothing');
+    assert.equal(await bot.setMessageReaction(user.id, mine.message_id, []), true);
+    assert.deepEqual(tg.botReactions(user.id, mine.message_id), []);
+    tg.userBlocksBot(user);
+    await refused(bot.setMessageReaction(user.id, mine.message_id, [{ type: 'emoji', emoji: '👍' }]), 403, 'Forbidden: bot was blocked by the user');
+
+    const copy = await bot.sendMessage(group.id, 'help', { message_thread_id: topic.message_thread_id });
+    await call(tg, 'getUpdates', { offset: -1 });
+    const pending = tg.pendingUpdates();
+    // message_reaction is opt-in: by default the bot hears nothing.
+    tg.managerReacts(group.id, manager, copy.message_id, ['👍']);
+    assert.equal(tg.pendingUpdates(), pending);
+    await call(tg, 'getUpdates', { allowed_updates: ['message', 'message_reaction'], offset: -1 });
+    tg.managerReacts(group.id, manager, copy.message_id, ['❤', { custom_emoji_id: '5368324170671202286' }]);
+    tg.managerReacts(group.id, manager, copy.message_id, []);
+    const updates: Update[] = (await call(tg, 'getUpdates')).body.result;
+    const reactions = updates.flatMap((u) => (u.message_reaction ? [u.message_reaction] : []));
+    assert.deepEqual(
+      reactions.map((r) => [r.chat.id, r.message_id, r.user?.id, typeof r.date, r.old_reaction, r.new_reaction]),
+      [
+        [
+          group.id,
+          copy.message_id,
+          manager.id,
+          'number',
+          [{ type: 'emoji', emoji: '👍' }],
+          [
+            { type: 'emoji', emoji: '❤' },
+            { type: 'custom_emoji', custom_emoji_id: '5368324170671202286' },
+          ],
+        ],
+        [
+          group.id,
+          copy.message_id,
+          manager.id,
+          'number',
+          [
+            { type: 'emoji', emoji: '❤' },
+            { type: 'custom_emoji', custom_emoji_id: '5368324170671202286' },
+          ],
+          [],
+        ],
+      ],
+    );
+    assert.throws(() => tg.managerReacts(group.id, manager, copy.message_id, ['🦆']), /not a reaction Telegram offers/);
+    // A bot may use a custom emoji already on the message.
+    tg.managerReacts(group.id, manager, copy.message_id, [{ custom_emoji_id: '42' }]);
+    assert.equal(await bot.setMessageReaction(group.id, copy.message_id, [{ type: 'custom_emoji', custom_emoji_id: '42' }]), true);
+    // A bot that is not an admin hears of no reactions in the group.
+    tg.setBotRights(group.id, { status: 'member' });
+    const before = tg.pendingUpdates();
+    tg.managerReacts(group.id, manager, copy.message_id, ['🔥']);
+    assert.equal(tg.pendingUpdates(), before);
+  });
+
   test('setMyCommands validates; waitFor explains a timeout', async (t) => {
     const { tg, bot } = await desk(t);
     assert.equal(await bot.setMyCommands([{ command: 'close', description: 'Close the ticket' }]), true);

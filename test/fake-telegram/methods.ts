@@ -1,10 +1,22 @@
 // Owns the Bot API methods other than getUpdates: what each one checks, in the order the real
 // server checks it, and what it changes in the world. Each handler takes the decoded
 // parameters and returns the `result`, or throws an ApiError.
-import type { BotCommand, ChatFullInfo, ForumTopic, InlineKeyboardMarkup, Message, User } from 'grammy/types';
+import type { BotCommand, ChatFullInfo, ForumTopic, InlineKeyboardMarkup, Message, ReactionType, ReactionTypeEmoji, User } from 'grammy/types';
 import { E } from './errors.js';
 import { formatText as format, type UserLookup } from './html.js';
-import { CAPTIONED, CONTENT_KEYS, TOPIC_COLORS, asReply, isService, isUpload, nowSeconds, type ChatRecord, type TopicRecord, type World } from './state.js';
+import {
+  CAPTIONED,
+  CONTENT_KEYS,
+  REACTION_EMOJI,
+  TOPIC_COLORS,
+  asReply,
+  isService,
+  isUpload,
+  nowSeconds,
+  type ChatRecord,
+  type TopicRecord,
+  type World,
+} from './state.js';
 
 export type Params = Record<string, unknown>;
 export type Handler = (p: Params) => unknown;
@@ -456,10 +468,26 @@ export function createMethods(w: World, callbackAnswers: CallbackAnswer[]): Map<
       if (!CHAT_ACTIONS.has(String(p.action))) throw E.wrongChatAction();
       return true; // even for a deleted topic, as the doc warns
     },
+    // A bot sets at most one reaction per message (as non-premium users do): a standard emoji, or a
+    // custom emoji someone already put on the message; paid reactions are not for bots. No reaction
+    // (or []) takes the bot's off. The bot gets no update for its own reactions.
     setMessageReaction: (p) => {
       const rec = w.chat(p.chat_id);
-      if (!rec.messages.has(num(p.message_id) ?? 0)) throw E.messageNotFound('react');
+      const messageId = num(p.message_id) ?? 0;
+      if (!rec.messages.has(messageId)) throw E.messageNotFound('react');
       w.assertBotCanWrite(rec);
+      if (p.reaction !== undefined && !Array.isArray(p.reaction)) throw E.bad("can't parse reaction JSON object");
+      const wanted = (p.reaction ?? []) as Params[];
+      if (wanted.length > 1) throw E.reactionsTooMany();
+      const present = [...(rec.reactions.get(messageId)?.values() ?? [])].flat();
+      const reactions = wanted.map((r): ReactionType => {
+        if (r.type === 'emoji' && REACTION_EMOJI.has(String(r.emoji))) return { type: 'emoji', emoji: String(r.emoji) as ReactionTypeEmoji['emoji'] };
+        const id = String(r.custom_emoji_id ?? '');
+        if (r.type === 'custom_emoji' && present.some((x) => x.type === 'custom_emoji' && x.custom_emoji_id === id))
+          return { type: 'custom_emoji', custom_emoji_id: id };
+        throw E.reactionInvalid();
+      });
+      w.setReactions(rec, messageId, bot.id, reactions);
       return true;
     },
   };

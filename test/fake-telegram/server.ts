@@ -3,13 +3,13 @@
 // in state.ts and the Bot API methods in methods.ts; this module wires them to the network.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Chat, Message, Update, User, UserFromGetMe } from 'grammy/types';
+import type { Chat, Message, ReactionType, ReactionTypeEmoji, Update, User, UserFromGetMe } from 'grammy/types';
 import { ApiError, E } from './errors.js';
 import { createMethods, deleteTopic, type CallbackAnswer, type Handler, type Params } from './methods.js';
 import { withDetectedEntities } from './html.js';
 import { RateLimiter, type RateLimitHit, type RateLimits } from './limits.js';
 import { readParams } from './params.js';
-import { CAPTIONED, World, nowSeconds, type ChatRecord, type Content, type MemberStatus, type TopicRecord } from './state.js';
+import { CAPTIONED, REACTION_EMOJI, World, nowSeconds, type ChatRecord, type Content, type MemberStatus, type TopicRecord } from './state.js';
 
 export type { Content } from './state.js';
 export type { CallbackAnswer } from './methods.js';
@@ -43,6 +43,8 @@ export interface FaultSpec {
   description: string;
   parameters?: object;
 }
+/** A reaction a person sets: a standard emoji, or a custom one (Telegram Premium). */
+export type PersonReaction = string | { custom_emoji_id: string };
 /** An album item a user or manager sends; documents can't be mixed with photos and videos. */
 export type AlbumItem = { photo: true } | { video: true } | { document: true };
 export type FaultPredicate = (method: string, params: Record<string, unknown>) => boolean;
@@ -448,6 +450,45 @@ export class FakeTelegram {
     const chat_instance = String(BigInt(Math.abs(chatId)) * 7919n + 4242n);
     this.world.enqueue({ callback_query: { id, from: user, message: m, chat_instance, data } });
     return id;
+  }
+
+  /**
+   * A manager (any member of the group) sets their reactions on a message there: `reactions`
+   * replaces theirs, [] takes them off. A standard emoji, or { custom_emoji_id } (Premium); at
+   * most 3. As in Telegram, the bot hears of it (a message_reaction update: chat, message_id,
+   * user, date, old_reaction, new_reaction) only as an admin of the group that asked for these
+   * updates in allowed_updates, and never of a bot's reaction.
+   */
+  managerReacts(chatId: number, manager: User, messageId: number, reactions: PersonReaction[]): void {
+    const rec = this.world.group(chatId);
+    this.assertMember(rec, manager);
+    this.react(rec, manager, messageId, reactions, rec.bot.status === 'administrator');
+  }
+
+  /** The user reacts to a message in their chat with the bot (the bot hears of it, as in any private chat). */
+  userReacts(user: User, messageId: number, reactions: PersonReaction[]): void {
+    this.react(this.privateChat(user), user, messageId, reactions, true);
+  }
+
+  /** The reactions the bot has set on a message now ([] when none). */
+  botReactions(chatId: number, messageId: number): ReactionType[] {
+    const rec = this.world.chats.get(chatId);
+    return rec ? this.world.reactionsOf(rec, messageId, this.botUser.id) : [];
+  }
+
+  private react(rec: ChatRecord, who: User, messageId: number, reactions: PersonReaction[], botHears: boolean): void {
+    this.existing(rec, messageId);
+    if (reactions.length > 3) throw new Error('fake-telegram: a person sets at most 3 reactions on a message');
+    const next = reactions.map((r): ReactionType => {
+      if (typeof r !== 'string') return { type: 'custom_emoji', custom_emoji_id: r.custom_emoji_id };
+      if (!REACTION_EMOJI.has(r)) throw new Error(`fake-telegram: ${r} is not a reaction Telegram offers`);
+      return { type: 'emoji', emoji: r as ReactionTypeEmoji['emoji'] };
+    });
+    const old = this.world.setReactions(rec, messageId, who.id, next);
+    if (!botHears || who.is_bot || JSON.stringify(old) === JSON.stringify(next)) return;
+    this.world.enqueue({
+      message_reaction: { chat: rec.chat, message_id: messageId, user: who, date: nowSeconds(), old_reaction: old, new_reaction: next },
+    });
   }
 
   userBlocksBot(user: User): void {

@@ -1,7 +1,7 @@
 // Owns the simulated world: users, chats, messages, forum topics, files and the update queue.
 // Both sides read and write it: the Bot API methods (methods.ts) and the test's actors
 // (server.ts). It knows nothing of HTTP.
-import type { Chat, ChatMember, InlineKeyboardMarkup, Message, PhotoSize, Update, User, UserFromGetMe } from 'grammy/types';
+import type { Chat, ChatMember, InlineKeyboardMarkup, Message, PhotoSize, ReactionType, Update, User, UserFromGetMe } from 'grammy/types';
 import { E } from './errors.js';
 import { withDetectedEntities } from './html.js';
 
@@ -54,6 +54,8 @@ export interface ChatRecord {
   topics: Map<number, TopicRecord>;
   /** Pinned message ids, the most recently pinned last (a chat can have several). */
   pinned: number[];
+  /** Reactions on messages: message id -> who reacted (the bot too, by its id) -> their reactions, in the order set. */
+  reactions: Map<number, Map<number, ReactionType[]>>;
 }
 
 export type UpdateBody = Omit<Update, 'update_id'>;
@@ -99,6 +101,18 @@ const DEFAULT_ALLOWED = new Set([
   'chat_join_request',
   'chat_boost',
   'removed_chat_boost',
+]);
+
+/**
+ * The emoji Telegram offers as reactions (Bot API, ReactionTypeEmoji): the only ones a bot may
+ * set, and the only standard ones a client offers a person.
+ */
+// biome-ignore format: a table reads better than a column of 73 lines
+export const REACTION_EMOJI: ReadonlySet<string> = new Set([
+  '👍', '👎', '❤', '🔥', '🥰', '👏', '😁', '🤔', '🤯', '😱', '🤬', '😢', '🎉', '🤩', '🤮', '💩', '🙏', '👌', '🕊', '🤡',
+  '🥱', '🥴', '😍', '🐳', '❤‍🔥', '🌚', '🌭', '💯', '🤣', '⚡', '🍌', '🏆', '💔', '🤨', '😐', '🍓', '🍾', '💋', '🖕', '😈',
+  '😴', '😭', '🤓', '👻', '👨‍💻', '👀', '🎃', '🙈', '😇', '😨', '🤝', '✍', '🤗', '🫡', '🎅', '🎄', '☃', '💅', '🤪', '🗿',
+  '🆒', '💘', '🙉', '🦄', '😘', '💊', '🙊', '😎', '👾', '🤷‍♂', '🤷', '🤷‍♀', '😡',
 ]);
 
 export const isService = (m: Message) => !CONTENT_KEYS.some((k) => m[k] !== undefined);
@@ -253,6 +267,7 @@ export class World {
       bot: { status: 'member', can_manage_topics: false, can_delete_messages: false, can_pin_messages: false },
       topics: new Map(),
       pinned: [],
+      reactions: new Map(),
       ...extra,
     };
   }
@@ -329,9 +344,28 @@ export class World {
     const m = rec.messages.get(messageId);
     if (!m) return;
     rec.messages.delete(messageId);
+    rec.reactions.delete(messageId);
     if (m.message_thread_id !== undefined) rec.threads.get(m.message_thread_id)?.delete(messageId);
     // A deleted message is no longer pinned.
     rec.pinned = rec.pinned.filter((id) => id !== messageId);
+  }
+
+  /** Someone's reactions on a message ([] when none). */
+  reactionsOf(rec: ChatRecord, messageId: number, userId: number): ReactionType[] {
+    return structuredClone(rec.reactions.get(messageId)?.get(userId) ?? []);
+  }
+
+  /** Replaces someone's reactions on a message; returns what they were. */
+  setReactions(rec: ChatRecord, messageId: number, userId: number, reactions: ReactionType[]): ReactionType[] {
+    const old = this.reactionsOf(rec, messageId, userId);
+    let byUser = rec.reactions.get(messageId);
+    if (!byUser) {
+      byUser = new Map();
+      rec.reactions.set(messageId, byUser);
+    }
+    if (reactions.length) byUser.set(userId, structuredClone(reactions));
+    else byUser.delete(userId);
+    return old;
   }
 
   /** The messages of one topic, in id order, without scanning the whole chat. */

@@ -107,6 +107,7 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
     editCopy: forbidden('editCopy'),
     clearButtons: forbidden('clearButtons'),
     upload: forbidden('upload'),
+    react: forbidden('react'),
   };
 
   let now = options.now ?? new Date('2026-01-15T10:00:00.000Z');

@@ -31,6 +31,8 @@ export const settingsActions = [
   'signature',
   'retention',
   'survey',
+  'autoClose',
+  'reactions',
   // Canned answers and auto-replies (bot/settings/answers.ts).
   'canned',
   'cannedOne',

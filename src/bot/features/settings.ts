@@ -12,6 +12,7 @@
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { answerManager, editInGroup, postFormattedToGroup, postToGroup } from '../../domain/answers.js';
+import { AUTO_CLOSE_CHOICES } from '../../domain/auto-close.js';
 import type { Desk } from '../../domain/desk.js';
 import { actorOf, addCategory, changeSetting, editCategory, moveCategory, startDialog, type Actor } from '../../domain/settings-changes.js';
 import { categoryLabel } from '../../domain/categories.js';
@@ -187,6 +188,19 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
     case 'signature': {
       const on = !desk.settings.get('signature');
       await changeSetting(desk, actor, 'signature', on, desk.managerTexts.signature.changed(on));
+      await show(await home(desk));
+      return t.saved;
+    }
+    case 'autoClose': {
+      // Only the choices the panel offers: anything else is forged.
+      if (!(AUTO_CLOSE_CHOICES as readonly number[]).includes(arg)) return desk.managerTexts.buttonOutdated;
+      if (desk.settings.get('autoCloseDays') !== arg) await changeSetting(desk, actor, 'autoCloseDays', arg, desk.managerTexts.autoClose.changed(arg));
+      await show(await home(desk));
+      return t.saved;
+    }
+    case 'reactions': {
+      const on = !desk.settings.get('reactionReceipts');
+      await changeSetting(desk, actor, 'reactionReceipts', on, desk.managerTexts.reactions.changed(on));
       await show(await home(desk));
       return t.saved;
     }

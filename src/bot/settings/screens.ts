@@ -1,6 +1,7 @@
 // The /settings panel's screens: the text (HTML; whatever admins typed is
 // escaped) and the buttons of each, drawn from the settings as they are now.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
+import { AUTO_CLOSE_CHOICES } from '../../domain/auto-close.js';
 import { categoryLabel } from '../../domain/categories.js';
 import type { Desk } from '../../domain/desk.js';
 import { formatDayHours, formatStamp, keepsHours } from '../../domain/working-hours.js';
@@ -62,6 +63,9 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
       // Pressing it steps to the next choice: forever, 30, 90, 365 days.
       [button(desk.managerTexts.transcript.retentionButton(s.get('retentionDays')), 'retention', nextRetention(s.get('retentionDays')))],
       [button(desk.managerTexts.rating.button(s.get('surveyDelayMinutes')), 'survey', nextSurveyDelay(s.get('surveyDelayMinutes')))],
+      // Each press moves to the next choice (off, 1, 3, 7, 14 days); the button carries the value it sets, not «next».
+      [button(desk.managerTexts.autoClose.button(s.get('autoCloseDays')), 'autoClose', nextAutoClose(s.get('autoCloseDays')))],
+      [button(desk.managerTexts.reactions.button(s.get('reactionReceipts')), 'reactions')],
       [bannedUsersButton(desk)],
       [button(t.board.button(s.get('queueBoard')), 'board')],
       ...more,
@@ -129,6 +133,10 @@ export const SURVEY_CHOICES: readonly (number | null)[] = [1, 5, 15, 60, 0, null
 function nextSurveyDelay(current: number | null): number {
   const next = SURVEY_CHOICES[(SURVEY_CHOICES.indexOf(current) + 1) % SURVEY_CHOICES.length]!;
   return next === null ? 0 : next + 1;
+}
+
+function nextAutoClose(days: number): number {
+  return AUTO_CLOSE_CHOICES.find((d) => d > days) ?? 0;
 }
 
 /** The wait button steps through a few sensible values. */

@@ -3,10 +3,12 @@
 // the transaction it runs in.
 import type { Queryable } from '../client.js';
 import { answerQueries } from './answers.js';
+import { autoCloseQueries } from './auto-close.js';
 import { boardQueries } from './board.js';
 import { messageQueries } from './messages.js';
 import { peopleQueries } from './people.js';
 import { ratingQueries } from './ratings.js';
+import { reactionQueries } from './reactions.js';
 import { settingsQueries } from './settings.js';
 import { ticketQueries } from './tickets.js';
 import { topicQueries } from './topics.js';
@@ -25,5 +27,7 @@ export function createStore(db: Queryable) {
     ...answerQueries(db),
     ...ratingQueries(db),
     ...boardQueries(db),
+    ...autoCloseQueries(db),
+    ...reactionQueries(db),
   };
 }

@@ -21,6 +21,7 @@ import { postPrompt } from './post-prompt.js';
 import { updateQueueBoard } from './queue-board.js';
 import { refreshCard } from './refresh-card.js';
 import { reopenTopic } from './reopen-topic.js';
+import { setReaction } from './set-reaction.js';
 import { syncTopicName } from './sync-topic-name.js';
 import { transferTicket } from './transfer-ticket.js';
 
@@ -49,6 +50,7 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
   postStats,
   postExport,
   updateQueueBoard,
+  setReaction,
 ];
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
