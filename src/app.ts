@@ -14,7 +14,7 @@ import { createInstanceLock } from './db/instance-lock.js';
 import { checkDatabase, DatabaseStartupError } from './db/startup-check.js';
 import { createLease } from './db/lease.js';
 import { migrateDatabase } from './db/migrate.js';
-import { createJobHandlers } from './delivery/jobs/index.js';
+import { createJobHandlers, outboxLanes } from './delivery/jobs/index.js';
 import { GROUP_QUEUE } from './delivery/jobs/notice.js';
 import { Outbox } from './delivery/outbox.js';
 import { RateLimiter } from './delivery/rate-limiter.js';
@@ -74,6 +74,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const health = createDbHealth(logger, config.DATABASE_URL, () => metrics.databaseErrors.inc());
   const outbox = new Outbox(db.prisma, logger, {
     health,
+    lanes: outboxLanes(),
     onFailed: (job) => {
       // A notice to General that itself fails would only announce itself again.
       if (job.queue !== GROUP_QUEUE) tellGeneral(managerTexts().internalError(job.id));

@@ -37,6 +37,7 @@ export function isSupportGroup(desk: Pick<Desk, 'supportChatId' | 'settings'>, c
 /** The send queues: everything into one user's topic, and everything to one user, each in order. */
 export const topicQueue = (userId: number | bigint) => `topic:${userId}`;
 export const userQueue = (userId: number | bigint) => `user:${userId}`;
+export const isUserQueue = (queue: string) => queue.startsWith('user:');
 
 /**
  * `retry` is true when an earlier attempt hit a unique constraint: the row it
