@@ -24,6 +24,7 @@ import { createStore } from './db/queries/index.js';
 import { alertGroup } from './domain/answers.js';
 import type { Desk } from './domain/desk.js';
 import { createDeskSettings } from './domain/settings.js';
+import { createFloodGuard } from './domain/flood.js';
 import { textsFor } from './i18n/index.js';
 import { sleep } from './lib/sleep.js';
 import type { Logger } from './logger.js';
@@ -65,7 +66,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     logger,
     on429: (scope) => metrics.telegram429.inc({ scope }),
   });
-  const settings = createDeskSettings({ managerLanguage: config.MANAGER_LANGUAGE, greetings: { ru: config.GREETING_RU, en: config.GREETING_EN } }, logger);
+  const settings = createDeskSettings(
+    { managerLanguage: config.MANAGER_LANGUAGE, greetings: { ru: config.GREETING_RU, en: config.GREETING_EN }, floodLimit: config.FLOOD_LIMIT },
+    logger,
+  );
   // The admins may switch the managers' language in /settings at any time.
   const managerTexts = () => textsFor(settings.get('managerLanguage'));
   // Through the outbox like every other send; the log has it either way.
@@ -96,6 +100,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     logger,
     now: () => new Date(),
     albumWaitMs: ALBUM_WAIT_MS,
+    flood: createFloodGuard(config.FLOOD_WINDOW_SECONDS),
   };
   const threads = createTopicThreads(desk);
   // The handlers send what the desk decided; they need the desk, the desk needs the outbox.

@@ -8,6 +8,7 @@ import type { Courier } from '../delivery/courier.js';
 import type { NewJob, Outbox } from '../delivery/outbox.js';
 import type { Texts } from '../i18n/index.js';
 import type { DeskSettings } from './settings.js';
+import type { FloodGuard } from './flood.js';
 import type { Logger } from '../logger.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { createStore, type Store } from '../db/queries/index.js';
@@ -27,6 +28,8 @@ export interface Desk {
   now: () => Date;
   /** How long the first item of an album waits for the others before it is sent. */
   albumWaitMs: number;
+  /** Each user's pace: anti-flood (domain/flood.ts). */
+  flood: FloodGuard;
 }
 
 /** The main supergroup (SUPPORT_CHAT_ID), or a category's own. */

@@ -39,6 +39,8 @@ const schemas = {
   autoReplies: z.boolean(),
   /** Replies reach the user with the manager's first name under them; off: anonymously. */
   signature: z.boolean(),
+  /** Anti-flood: a user's messages beyond this many per window are slowed (domain/flood.ts); 0: off. */
+  floodLimit: z.number().int().min(0).max(9999),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -60,6 +62,8 @@ export interface SettingsDefaults {
   managerLanguage: Language;
   /** The environment's GREETING_* texts (plain). */
   greetings: Partial<Record<Language, string>>;
+  /** The environment's FLOOD_LIMIT (0: off); 20 when not given. */
+  floodLimit?: number;
 }
 
 export interface DeskSettings {
@@ -116,6 +120,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       notePrefix: '!',
       autoReplies: true,
       signature: false,
+      floodLimit: defaults.floodLimit ?? 20,
     };
     return d[key] as SettingValue<K>;
   };

@@ -245,6 +245,12 @@ export const en: Texts = {
     changed: (on) => (on ? "replies signed with the manager's first name" : 'replies anonymous'),
     sign: (name) => `— ${name}`,
   },
+  flood: {
+    rate: (limit, seconds) => (limit === 0 ? 'off' : seconds === 60 ? `${limit} a minute` : `${limit} per ${seconds} s`),
+    button: (rate) => `⏳ Anti-flood: ${rate}`,
+    changed: (rate) => `anti-flood: ${rate}`,
+    slowed: (rate) => `⏳ This user is sending many messages; their messages are slowed to ${rate}.`,
+  },
   ban: {
     toUser: 'Support does not accept your messages.',
     button: '🚫 Ban',

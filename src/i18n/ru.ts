@@ -245,6 +245,12 @@ export const ru: Texts = {
     changed: (on) => (on ? 'ответы подписываются именем менеджера' : 'ответы анонимны'),
     sign: (name) => `— ${name}`,
   },
+  flood: {
+    rate: (limit, seconds) => (limit === 0 ? 'выкл.' : seconds === 60 ? `${limit} в минуту` : `${limit} за ${seconds} с`),
+    button: (rate) => `⏳ Антифлуд: ${rate}`,
+    changed: (rate) => `антифлуд: ${rate}`,
+    slowed: (rate) => `⏳ Пользователь пишет очень часто; его сообщения идут не быстрее ${rate}.`,
+  },
   ban: {
     toUser: 'Служба поддержки не принимает ваши сообщения.',
     button: '🚫 Заблокировать',

@@ -29,6 +29,7 @@ export const settingsActions = [
   'categoryGroup',
   'notePrefix',
   'signature',
+  'floodLimit',
   // Canned answers and auto-replies (bot/settings/answers.ts).
   'canned',
   'cannedOne',

@@ -25,6 +25,8 @@ import { threadOf } from '../conversation.js';
 import {
   cancelKeyboard,
   categoriesScreen,
+  FLOOD_CHOICES,
+  floodRate,
   categoryScreen,
   GREETING_LANGUAGES,
   greetingsScreen,
@@ -166,6 +168,12 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
     case 'signature': {
       const on = !desk.settings.get('signature');
       await changeSetting(desk, actor, 'signature', on, desk.managerTexts.signature.changed(on));
+      await show(await home(desk));
+      return t.saved;
+    }
+    case 'floodLimit': {
+      if (!FLOOD_CHOICES.includes(arg)) return desk.managerTexts.buttonOutdated;
+      if (desk.settings.get('floodLimit') !== arg) await changeSetting(desk, actor, 'floodLimit', arg, desk.managerTexts.flood.changed(floodRate(desk, arg)));
       await show(await home(desk));
       return t.saved;
     }

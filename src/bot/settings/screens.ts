@@ -59,12 +59,19 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
       [button(t.button.language(t.languageName[language]), 'language', GREETING_LANGUAGES.indexOf(other))],
       [button(t.button.notePrefix(s.get('notePrefix')), 'notePrefix')],
       [button(desk.managerTexts.signature.button(s.get('signature')), 'signature')],
+      // Pressing it steps to the next rate: the label says what it is now.
+      [button(desk.managerTexts.flood.button(floodRate(desk, s.get('floodLimit'))), 'floodLimit', nextFloodLimit(s.get('floodLimit')))],
       [bannedUsersButton(desk)],
       ...more,
       [button(t.button.close, 'close')],
     ),
   };
 }
+
+/** The anti-flood rates an admin steps through (messages per window; 0: off). */
+export const FLOOD_CHOICES = [10, 20, 60, 0];
+const nextFloodLimit = (current: number) => FLOOD_CHOICES[(FLOOD_CHOICES.indexOf(current) + 1) % FLOOD_CHOICES.length]!;
+export const floodRate = (desk: Desk, limit: number) => desk.managerTexts.flood.rate(limit, desk.flood.windowSeconds);
 
 export function greetingsScreen(desk: Desk): Screen {
   const t = desk.managerTexts.settings;
