@@ -15,7 +15,7 @@ import { checkDatabase, DatabaseStartupError } from './db/startup-check.js';
 import { createLease } from './db/lease.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createBoardTimer } from './delivery/board-timer.js';
-import { createJobHandlers } from './delivery/jobs/index.js';
+import { createJobHandlers, outboxLanes } from './delivery/jobs/index.js';
 import { GROUP_QUEUE } from './delivery/jobs/notice.js';
 import { Outbox } from './delivery/outbox.js';
 import { RateLimiter } from './delivery/rate-limiter.js';
@@ -28,6 +28,7 @@ import { refreshBoard } from './domain/queue-board.js';
 import { closeSilentTickets } from './domain/auto-close.js';
 import { createDeskSettings } from './domain/settings.js';
 import { applyRetention } from './domain/transcript.js';
+import { createFloodGuard } from './domain/flood.js';
 import { textsFor } from './i18n/index.js';
 import { periodic } from './lib/periodic.js';
 import { sleep } from './lib/sleep.js';
@@ -72,7 +73,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     logger,
     on429: (scope) => metrics.telegram429.inc({ scope }),
   });
-  const settings = createDeskSettings({ managerLanguage: config.MANAGER_LANGUAGE, greetings: { ru: config.GREETING_RU, en: config.GREETING_EN } }, logger);
+  const settings = createDeskSettings(
+    { managerLanguage: config.MANAGER_LANGUAGE, greetings: { ru: config.GREETING_RU, en: config.GREETING_EN }, floodLimit: config.FLOOD_LIMIT },
+    logger,
+  );
   // The admins may switch the managers' language in /settings at any time.
   const managerTexts = () => textsFor(settings.get('managerLanguage'));
   // Through the outbox like every other send; the log has it either way.
@@ -81,6 +85,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const health = createDbHealth(logger, config.DATABASE_URL, () => metrics.databaseErrors.inc());
   const outbox = new Outbox(db.prisma, logger, {
     health,
+    lanes: outboxLanes(),
     onFailed: (job) => {
       // A notice to General that itself fails would only announce itself again.
       if (job.queue !== GROUP_QUEUE) tellGeneral(managerTexts().internalError(job.id));
@@ -104,6 +109,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     albumWaitMs: ALBUM_WAIT_MS,
     boardPeriodMs: config.QUEUE_BOARD_SECONDS * 1000,
     queueChanged: () => boardTimer.nudge(),
+    flood: createFloodGuard(config.FLOOD_WINDOW_SECONDS),
   };
   // Runs only while this instance serves: a standby, or one that lost its lease, sends nothing.
   const boardTimer = createBoardTimer({ periodMs: desk.boardPeriodMs, look: () => refreshBoard(desk), logger });

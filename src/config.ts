@@ -61,6 +61,24 @@ export const configSchema = z.object({
     .regex(/^[1-9]\d{0,4}$/, 'must be a whole number of seconds, like 60')
     .transform(Number)
     .prefault('60'),
+  /**
+   * Anti-flood: a user's messages beyond this many per FLOOD_WINDOW_SECONDS
+   * reach their topic slowed to that pace (never dropped); off: never slowed.
+   * The default until an admin picks another rate in /settings.
+   */
+  FLOOD_LIMIT: z
+    .string()
+    .trim()
+    .regex(/^(off|0|[1-9]\d{0,3})$/, 'must be a whole number of messages, like 20, or off')
+    .transform((v) => (v === 'off' ? 0 : Number(v)))
+    .prefault('20'),
+  /** The anti-flood's window: FLOOD_LIMIT messages per this many seconds (a minute). */
+  FLOOD_WINDOW_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,4}$/, 'must be a whole number of seconds, like 60')
+    .transform(Number)
+    .prefault('60'),
   /** How often tickets are checked for auto-close (a setting in /settings, off by default). */
   AUTO_CLOSE_SWEEP_SECONDS: z
     .string()

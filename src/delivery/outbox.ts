@@ -5,6 +5,11 @@
 // transaction that records its result, so after a crash the only job that can
 // be sent twice is one Telegram accepted in the instant before the crash.
 //
+// Ready queues take turns (first ready, first served; a queue goes to the back
+// once its job is done). Jobs may run in lanes, each with its own share of the
+// concurrency, so that jobs of one kind waiting for a busy target (the
+// support group's 20 a minute) cannot take every slot from the others.
+//
 // It knows nothing about what the jobs mean: handlers per kind do that.
 import { write, type Db, type Tx } from '../db/client.js';
 import { isTransientDbError } from '../db/errors.js';
@@ -44,9 +49,17 @@ export type JobOutcome = undefined | { record?: (tx: Tx) => Promise<unknown>[]; 
 
 export type JobHandler = (job: Job) => Promise<JobOutcome>;
 
+/** Which lane a job runs in, and how many jobs each lane may have in flight (a lane not named gets `concurrency`). */
+export interface Lanes {
+  of: (job: Job) => string;
+  concurrency: Record<string, number>;
+}
+
 export interface OutboxOptions {
-  /** Jobs in flight at once, across all queues. */
+  /** Jobs in flight at once, per lane (without lanes: across all queues). */
   concurrency?: number;
+  /** Without lanes, every job runs in one. */
+  lanes?: Lanes;
   /** How often jobs are retried while the bot has no access to the support chat (default a minute). */
   heldRetryMs?: number;
   /** Called once when the bot loses access to the support chat, to tell people where possible. */
@@ -63,11 +76,15 @@ interface QueueState {
   timer?: NodeJS.Timeout;
 }
 
+const ONE_LANE = '';
+
 export class Outbox {
   private readonly queues = new Map<string, QueueState>();
-  private readonly ready: string[] = [];
+  /** Queues ready to run their head job, per lane, in the order they became ready. */
+  private readonly ready = new Map<string, string[]>();
   private readonly readySet = new Set<string>();
   private inFlight = 0;
+  private readonly inFlightPerLane = new Map<string, number>();
   private running = false;
   private readonly idleWaiters: Array<() => void> = [];
   private readonly concurrency: number;
@@ -158,7 +175,7 @@ export class Outbox {
       q.jobs = keep;
       if (!keep.length) this.queues.delete(name);
     }
-    this.ready.length = 0;
+    this.ready.clear();
     this.readySet.clear();
     const pending = await outboxQueries(this.db).pendingJobs();
     this.accept(pending.map(toJob));
@@ -241,41 +258,73 @@ export class Outbox {
     return q;
   }
 
+  /** The lane of a queue is its head job's. */
+  private laneOf(job: Job | undefined): string {
+    return job && this.options.lanes ? this.options.lanes.of(job) : ONE_LANE;
+  }
+
+  private hasRoom(lane: string): boolean {
+    const cap = this.options.lanes?.concurrency[lane] ?? this.concurrency;
+    return (this.inFlightPerLane.get(lane) ?? 0) < cap;
+  }
+
   private markReady(name: string): void {
     if (this.readySet.has(name)) return;
     this.readySet.add(name);
-    this.ready.push(name);
+    const lane = this.laneOf(this.queues.get(name)?.jobs[0]);
+    let line = this.ready.get(lane);
+    if (!line) {
+      line = [];
+      this.ready.set(lane, line);
+    }
+    line.push(name);
   }
 
   private pump(): void {
-    while (this.running && !this.paused && this.inFlight < this.concurrency && this.ready.length > 0) {
-      const name = this.ready.shift()!;
-      this.readySet.delete(name);
-      const q = this.queues.get(name);
-      if (!q || q.busy || q.timer) continue;
-      const head = q.jobs[0];
-      if (!head) {
-        this.queues.delete(name);
-        continue;
+    for (let started = true; started; ) {
+      started = false;
+      for (const [lane, line] of this.ready) {
+        while (this.running && !this.paused && line.length > 0 && this.hasRoom(lane)) {
+          const name = line.shift()!;
+          this.readySet.delete(name);
+          const q = this.queues.get(name);
+          if (!q || q.busy || q.timer) continue;
+          const head = q.jobs[0];
+          if (!head) {
+            this.queues.delete(name);
+            continue;
+          }
+          // An older job taken in at the front since (start() reading the table) may belong to another lane.
+          const headLane = this.laneOf(head);
+          if (headLane !== lane) {
+            this.markReady(name);
+            started = true;
+            continue;
+          }
+          const wait = head.nextAttemptAt.getTime() - Date.now();
+          if (wait > 0) {
+            q.timer = setTimeout(() => {
+              q.timer = undefined;
+              this.markReady(name);
+              this.pump();
+            }, wait);
+            continue;
+          }
+          q.busy = true;
+          this.inFlight++;
+          this.inFlightPerLane.set(lane, (this.inFlightPerLane.get(lane) ?? 0) + 1);
+          started = true;
+          void this.run(q, head).finally(() => {
+            q.busy = false;
+            this.inFlight--;
+            this.inFlightPerLane.set(lane, this.inFlightPerLane.get(lane)! - 1);
+            this.markReady(name);
+            if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+            this.pump();
+          });
+        }
+        if (line.length === 0) this.ready.delete(lane);
       }
-      const wait = head.nextAttemptAt.getTime() - Date.now();
-      if (wait > 0) {
-        q.timer = setTimeout(() => {
-          q.timer = undefined;
-          this.markReady(name);
-          this.pump();
-        }, wait);
-        continue;
-      }
-      q.busy = true;
-      this.inFlight++;
-      void this.run(q, head).finally(() => {
-        q.busy = false;
-        this.inFlight--;
-        this.markReady(name);
-        if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
-        this.pump();
-      });
     }
   }
 

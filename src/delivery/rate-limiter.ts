@@ -7,6 +7,12 @@
 // only the later bound is safe (a busy event loop or a slow connection can
 // put seconds between the two). When Telegram answers 429 anyway, `penalize`
 // blocks the target (or every target) for exactly the retry_after it named.
+//
+// Sends waiting for one target take their slots in the order they asked
+// (first come, first served): each outbox queue has at most one send
+// waiting, so the queues take turns, and none can be starved by others that
+// happen to wake first. A batch (an album) that needs several slots is not
+// overtaken by single sends behind it.
 
 export interface Rate {
   limit: number;
@@ -46,6 +52,9 @@ class Window {
   private inFlight = 0;
   blockedUntil = 0;
   private readonly rate: Rate | null;
+  /** The last send in line for this window: the next one waits for it to take its slot. */
+  private line: Promise<void> = Promise.resolve();
+  private queued = 0;
 
   constructor(rate: Rate | null) {
     this.rate = withMargin(rate);
@@ -68,6 +77,21 @@ class Window {
     return Math.max(1, this.times[mustExpire - 1]! + windowMs - now);
   }
 
+  /** Waits for the sends that asked before; returns the function that lets the next one in line go. */
+  async inLine(): Promise<() => void> {
+    const before = this.line;
+    let next!: () => void;
+    this.line = new Promise<void>((resolve) => {
+      next = resolve;
+    });
+    this.queued++;
+    await before;
+    return () => {
+      this.queued--;
+      next();
+    };
+  }
+
   start(count: number): void {
     if (this.rate) this.inFlight += count;
   }
@@ -80,7 +104,7 @@ class Window {
   }
 
   get idle(): boolean {
-    return this.times.length === 0 && this.inFlight === 0 && this.blockedUntil <= Date.now();
+    return this.times.length === 0 && this.inFlight === 0 && this.queued === 0 && this.blockedUntil <= Date.now();
   }
 }
 
@@ -107,22 +131,28 @@ export class RateLimiter {
    * function to call when Telegram has answered.
    */
   async acquire(target: Target, count = 1): Promise<() => void> {
-    // Even a call that takes no slot (reopening a topic) waits out a 429 on its target.
+    // Even a call that takes no slot (reopening a topic) waits out a 429 on
+    // its target; it takes no turn in the line either, having no slot to wait for.
     const w = this.windowFor(target);
-    for (;;) {
-      const now = Date.now();
-      const wait = Math.max(w.waitMs(now, count), this.all.waitMs(now, count));
-      if (wait <= 0) {
-        w.start(count);
-        this.all.start(count);
-        return () => {
-          const done = Date.now();
-          w.answered(done, count);
-          this.all.answered(done, count);
-          this.forgetIdle();
-        };
+    const next = count > 0 ? await w.inLine() : undefined;
+    try {
+      for (;;) {
+        const now = Date.now();
+        const wait = Math.max(w.waitMs(now, count), this.all.waitMs(now, count));
+        if (wait <= 0) {
+          w.start(count);
+          this.all.start(count);
+          return () => {
+            const done = Date.now();
+            w.answered(done, count);
+            this.all.answered(done, count);
+            this.forgetIdle();
+          };
+        }
+        await sleep(wait);
       }
-      await sleep(wait);
+    } finally {
+      next?.();
     }
   }
 

@@ -9,13 +9,13 @@
 // and unban time, and the card shows the ban while it lasts.
 import type { NewJob } from '../delivery/outbox.js';
 import type { Store } from '../db/queries/index.js';
-import { copyToTopic } from '../delivery/jobs/copy-to-topic.js';
 import { noticeToTopic, noticeToUser } from '../delivery/jobs/notice.js';
 import { openTopic } from '../delivery/jobs/open-topic.js';
 import { refreshCard } from '../delivery/jobs/refresh-card.js';
 import { languageOf, textsFor } from '../i18n/index.js';
 import { escapeHtml } from '../lib/html.js';
 import { decide, topicQueue, type Desk } from './desk.js';
+import { copyIntoTopic, type FloodPace } from './flood.js';
 import { displayName, type Person } from './people.js';
 import type { Actor } from './settings-changes.js';
 import type { IncomingUserMessage } from './user-to-topic.js';
@@ -113,6 +113,7 @@ export async function relayFromBanned(
   send: (job: NewJob) => void,
   user: { blocked: boolean; languageCode: string | null },
   msg: IncomingUserMessage,
+  pace: FloodPace,
 ): Promise<{ outcome: 'banned'; messageId: number }> {
   const userId = msg.from.id;
   const queue = topicQueue(userId);
@@ -136,13 +137,8 @@ export async function relayFromBanned(
     mediaGroupId: msg.mediaGroupId,
     replyToSourceId: msg.replyToMessageId,
   });
-  send(
-    copyToTopic.make(
-      queue,
-      { messageId: message.id },
-      msg.mediaGroupId ? { coalesceKey: `album:${userId}:${msg.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) } : {},
-    ),
-  );
+  // A banned user's flood is slowed like anyone's.
+  for (const job of copyIntoTopic(desk, { userId, messageRowId: message.id, mediaGroupId: msg.mediaGroupId, now, pace })) send(job);
   const firstOfBan = await store.markBanNotice(userId, now);
   if (firstOfBan) send(noticeToUser(userId, textsFor(languageOf(user.languageCode)).ban.toUser));
   // Only a banned user's messages have no ticket.

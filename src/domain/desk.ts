@@ -8,6 +8,7 @@ import type { Courier } from '../delivery/courier.js';
 import type { NewJob, Outbox } from '../delivery/outbox.js';
 import type { Texts } from '../i18n/index.js';
 import type { DeskSettings } from './settings.js';
+import type { FloodGuard } from './flood.js';
 import type { Logger } from '../logger.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { createStore, type Store } from '../db/queries/index.js';
@@ -31,6 +32,8 @@ export interface Desk {
   boardPeriodMs: number;
   /** Tells the queue board that tickets changed (it looks again soon; see domain/queue-board.ts). */
   queueChanged: () => void;
+  /** Each user's pace: anti-flood (domain/flood.ts). */
+  flood: FloodGuard;
 }
 
 /** The main supergroup (SUPPORT_CHAT_ID), or a category's own. */
@@ -41,6 +44,7 @@ export function isSupportGroup(desk: Pick<Desk, 'supportChatId' | 'settings'>, c
 /** The send queues: everything into one user's topic, and everything to one user, each in order. */
 export const topicQueue = (userId: number | bigint) => `topic:${userId}`;
 export const userQueue = (userId: number | bigint) => `user:${userId}`;
+export const isUserQueue = (queue: string) => queue.startsWith('user:');
 
 /**
  * `retry` is true when an earlier attempt hit a unique constraint: the row it

@@ -51,6 +51,8 @@ const schemas = {
   autoCloseDays: z.number().int().min(0).max(365),
   /** 👀 on the user's message when a ticket is taken, and managers' reactions mirrored to the user; off: neither. */
   reactionReceipts: z.boolean(),
+  /** Anti-flood: a user's messages beyond this many per window are slowed (domain/flood.ts); 0: off. */
+  floodLimit: z.number().int().min(0).max(9999),
 };
 
 export type SettingKey = keyof typeof schemas;
@@ -72,6 +74,8 @@ export interface SettingsDefaults {
   managerLanguage: Language;
   /** The environment's GREETING_* texts (plain). */
   greetings: Partial<Record<Language, string>>;
+  /** The environment's FLOOD_LIMIT (0: off); 20 when not given. */
+  floodLimit?: number;
 }
 
 export interface DeskSettings {
@@ -134,6 +138,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       queueBoardAlertMinutes: 30,
       autoCloseDays: 0,
       reactionReceipts: true,
+      floodLimit: defaults.floodLimit ?? 20,
     };
     return d[key] as SettingValue<K>;
   };

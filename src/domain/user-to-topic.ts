@@ -9,9 +9,9 @@ import { relayFromBanned } from './bans.js';
 import { categorizeNewTicket, categoryTag } from './categories.js';
 import { groupOfCategory, switchTopic } from './ticket-moves.js';
 import { decide, topicQueue, userQueue, type Desk } from './desk.js';
+import { copyIntoTopic } from './flood.js';
 import { isOpen } from './working-hours.js';
 import { offHoursNotice } from '../delivery/jobs/off-hours-notice.js';
-import { copyToTopic } from '../delivery/jobs/copy-to-topic.js';
 import { noticeToTopic } from '../delivery/jobs/notice.js';
 import { openTopic } from '../delivery/jobs/open-topic.js';
 import { postCard } from '../delivery/jobs/post-card.js';
@@ -44,6 +44,9 @@ export async function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Pr
   const userId = msg.from.id;
   const queue = topicQueue(userId);
   let queueChanged = false;
+  // A user's messages are decided one at a time (one turn per conversation),
+  // so the pace read here is still the user's when the decision commits.
+  const pace = desk.flood.pace(userId, desk.now(), desk.settings.get('floodLimit'), msg.mediaGroupId);
   const result = await decide(desk, async (store, send, retry) => {
     queueChanged = false;
     // Telegram can deliver the same message twice (a re-fetched update); relay it once.
@@ -52,7 +55,7 @@ export async function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Pr
     const now = desk.now();
     // touchUser leaves `blocked` alone, so the row it returns still tells whether the user was blocked.
     const user = await store.touchUser(msg.from, now, true);
-    if (user.bannedAt !== null) return relayFromBanned(desk, store, send, user, msg);
+    if (user.bannedAt !== null) return relayFromBanned(desk, store, send, user, msg, pace);
 
     const found = await store.topicWithLatestTicket(userId);
     let ticket = found?.tickets[0] ?? null;
@@ -133,16 +136,8 @@ export async function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Pr
       replyToSourceId: msg.replyToMessageId,
       content: msg.content,
     });
-    send(
-      copyToTopic.make(
-        queue,
-        { messageId: message.id },
-        msg.mediaGroupId
-          ? // The album's other items arrive as separate updates: wait a moment, then send them all as one album.
-            { coalesceKey: `album:${userId}:${msg.mediaGroupId}`, notBefore: new Date(now.getTime() + desk.albumWaitMs) }
-          : {},
-      ),
-    );
+    // At the user's pace: a flood is slowed (domain/flood.ts).
+    for (const job of copyIntoTopic(desk, { userId, messageRowId: message.id, mediaGroupId: msg.mediaGroupId, now, pace })) send(job);
     if (msg.content?.text) {
       await answerAutomatically(desk, store, send, {
         userId,
@@ -156,6 +151,7 @@ export async function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Pr
     }
     return { outcome: 'queued', ticketId: ticket.id, messageId: message.id } as const;
   });
+  if (result.outcome !== 'duplicate') desk.flood.commit(pace);
   // A new ticket, or one back to waiting: the queue board shows it soon.
   if (queueChanged) desk.queueChanged();
   return result;

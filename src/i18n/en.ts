@@ -278,6 +278,12 @@ export const en: Texts = {
     button: (on) => `👀 Reactions as read receipts: ${on ? 'yes' : 'no'}`,
     changed: (on) => (on ? 'reactions shown to users' : 'reactions not shown to users'),
   },
+  flood: {
+    rate: (limit, seconds) => (limit === 0 ? 'off' : seconds === 60 ? `${limit} a minute` : `${limit} per ${seconds} s`),
+    button: (rate) => `⏳ Anti-flood: ${rate}`,
+    changed: (rate) => `anti-flood: ${rate}`,
+    slowed: (rate) => `⏳ This user is sending many messages; their messages are slowed to ${rate}.`,
+  },
   ban: {
     toUser: 'Support does not accept your messages.',
     button: '🚫 Ban',

@@ -151,6 +151,18 @@ export interface Texts {
     /** The card's line (HTML). */
     card: (who: string) => string;
   };
+  flood: FloodTexts;
+}
+
+/** Anti-flood (domain/flood.ts): a setting in /settings, and a line in a flooding user's topic. */
+export interface FloodTexts {
+  /** «20 a minute» (another window: «20 per 10 s»); 0 is off. */
+  rate: (limit: number, windowSeconds: number) => string;
+  button: (rate: string) => string;
+  /** For the change log. */
+  changed: (rate: string) => string;
+  /** In the user's topic, once per flood (HTML; no user data in it). */
+  slowed: (rate: string) => string;
 }
 
 /** Banning a user (/ban, /unban, the card's button). HTML where said: the caller escapes names and reasons. */

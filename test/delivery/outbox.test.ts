@@ -234,3 +234,45 @@ describe('outbox: jobs the previous instance queued late', () => {
     assert.deepEqual(ran, ['mine', 'stray']);
   });
 });
+
+describe('outbox lanes', () => {
+  // Bug caught: one pool of concurrency for every job, so jobs waiting for a
+  // busy target (topic creations waiting for the group's 20 a minute) take
+  // every slot, and a job for another target (a manager's reply to a user's
+  // private chat) waits behind them. Tried: created the outbox without its
+  // lanes -> failed (`quick` never ran while the others waited); hasRoom
+  // ignoring the lane's own cap -> failed (two `wait` jobs started).
+  test("a lane's jobs never take more than the lane's share; other lanes' jobs go past them", async () => {
+    const h = await createDomainHarness({
+      holdJobs: false,
+      outbox: { concurrency: 2, lanes: { of: (job) => (job.kind === 'wait' ? 'narrow' : 'wide'), concurrency: { narrow: 1 } } },
+    });
+    try {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const started: string[] = [];
+      h.outbox.setHandlers({
+        async wait(job) {
+          started.push(job.queue);
+          await released;
+        },
+        async quick(job) {
+          started.push(job.queue);
+          await nextTurn();
+        },
+      });
+      await h.outbox.start();
+      await h.outbox.enqueue([1, 2, 3, 4].map((n) => ({ queue: `topic:${n}`, kind: 'wait', payload: {} })));
+      await h.outbox.enqueue([{ queue: 'user:9', kind: 'quick', payload: {} }]);
+      await waitFor('the quick job runs while the others wait', async () => started.includes('user:9'));
+      assert.equal(started.filter((q) => q.startsWith('topic:')).length, 1, 'one at a time in the narrow lane');
+      release();
+      await waitFor('every job is done', async () => (await h.database.prisma.outboxJob.count()) === 0);
+      assert.deepEqual(started, ['topic:1', 'user:9', 'topic:2', 'topic:3', 'topic:4'], 'each lane in the order its queues became ready');
+    } finally {
+      await h.close();
+    }
+  });
+});

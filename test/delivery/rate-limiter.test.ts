@@ -58,3 +58,25 @@ test('an album larger than the limit goes into an empty window', async () => {
   (await limiter.acquire({ kind: 'private', chatId: 1 }, 5))();
   assert.ok(Date.now() - t0 < 4000);
 });
+
+test('sends waiting for one target go in the order they asked: a single send does not overtake an album waiting for two slots', async () => {
+  // Bug caught: waiting sends raced for each free slot (whoever woke first),
+  // so an outbox queue could be overtaken again and again by others (no
+  // turns), and an album waiting for two slots by every single send behind it.
+  const limiter = new RateLimiter({ privateChat: null, group: { limit: 2, windowMs: 300 }, global: null });
+  (await limiter.acquire(group))();
+  await sleep(100);
+  (await limiter.acquire(group))();
+  const order: string[] = [];
+  // The window is full; the first slot frees in ~200 ms, the second ~100 ms later.
+  const album = limiter.acquire(group, 2).then((done) => {
+    order.push('album');
+    done();
+  });
+  const single = limiter.acquire(group, 1).then((done) => {
+    order.push('single');
+    done();
+  });
+  await Promise.all([album, single]);
+  assert.deepEqual(order, ['album', 'single']);
+});

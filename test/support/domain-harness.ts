@@ -19,6 +19,7 @@ import { createStore } from '../../src/db/queries/index.js';
 import type { Courier } from '../../src/delivery/courier.js';
 import { Outbox, type Job, type OutboxOptions } from '../../src/delivery/outbox.js';
 import { createDeskSettings } from '../../src/domain/settings.js';
+import { createFloodGuard } from '../../src/domain/flood.js';
 import type { Desk } from '../../src/domain/desk.js';
 import type { Person } from '../../src/domain/people.js';
 import type { IncomingUserMessage } from '../../src/domain/user-to-topic.js';
@@ -123,6 +124,7 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
     albumWaitMs: 0,
     boardPeriodMs: 60_000,
     queueChanged: () => {},
+    flood: createFloodGuard(60),
     settings: createDeskSettings({ managerLanguage: 'en', greetings: {} }, logger),
   };
 

@@ -33,6 +33,7 @@ export const settingsActions = [
   'survey',
   'autoClose',
   'reactions',
+  'floodLimit',
   // Canned answers and auto-replies (bot/settings/answers.ts).
   'canned',
   'cannedOne',

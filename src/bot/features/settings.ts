@@ -29,6 +29,8 @@ import {
   boardScreen,
   cancelKeyboard,
   categoriesScreen,
+  FLOOD_CHOICES,
+  floodRate,
   categoryScreen,
   GREETING_LANGUAGES,
   greetingsScreen,
@@ -201,6 +203,12 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
     case 'reactions': {
       const on = !desk.settings.get('reactionReceipts');
       await changeSetting(desk, actor, 'reactionReceipts', on, desk.managerTexts.reactions.changed(on));
+      await show(await home(desk));
+      return t.saved;
+    }
+    case 'floodLimit': {
+      if (!FLOOD_CHOICES.includes(arg)) return desk.managerTexts.buttonOutdated;
+      if (desk.settings.get('floodLimit') !== arg) await changeSetting(desk, actor, 'floodLimit', arg, desk.managerTexts.flood.changed(floodRate(desk, arg)));
       await show(await home(desk));
       return t.saved;
     }

@@ -66,6 +66,8 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
       // Each press moves to the next choice (off, 1, 3, 7, 14 days); the button carries the value it sets, not «next».
       [button(desk.managerTexts.autoClose.button(s.get('autoCloseDays')), 'autoClose', nextAutoClose(s.get('autoCloseDays')))],
       [button(desk.managerTexts.reactions.button(s.get('reactionReceipts')), 'reactions')],
+      // Pressing it steps to the next rate: the label says what it is now.
+      [button(desk.managerTexts.flood.button(floodRate(desk, s.get('floodLimit'))), 'floodLimit', nextFloodLimit(s.get('floodLimit')))],
       [bannedUsersButton(desk)],
       [button(t.board.button(s.get('queueBoard')), 'board')],
       ...more,
@@ -73,6 +75,11 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
     ),
   };
 }
+
+/** The anti-flood rates an admin steps through (messages per window; 0: off). */
+export const FLOOD_CHOICES = [10, 20, 60, 0];
+const nextFloodLimit = (current: number) => FLOOD_CHOICES[(FLOOD_CHOICES.indexOf(current) + 1) % FLOOD_CHOICES.length]!;
+export const floodRate = (desk: Desk, limit: number) => desk.managerTexts.flood.rate(limit, desk.flood.windowSeconds);
 
 export function greetingsScreen(desk: Desk): Screen {
   const t = desk.managerTexts.settings;

@@ -1,6 +1,7 @@
 // Every kind of outbox job, registered by name. Adding a kind is adding its
 // module beside this file and one line here.
-import type { JobHandler } from '../outbox.js';
+import { isUserQueue } from '../../domain/desk.js';
+import type { Job, JobHandler, Lanes } from '../outbox.js';
 import { clearUserButtons, sendAnswer, showAnswer } from './answers.js';
 import { askCategory } from './ask-category.js';
 import { askRating } from './ask-rating.js';
@@ -55,4 +56,24 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
   return Object.fromEntries(jobKinds.map((k) => [k.kind, k.handler(deps)]));
+}
+
+/**
+ * The outbox's lanes. Users' private chats have their own (each chat its own
+ * budget), so a manager's reply never waits behind the support group's 20 a
+ * minute. Into the groups: a new user's topic creation runs in a narrow lane
+ * of its own, so a thousand new accounts writing at once take turns among
+ * themselves, at most NEWCOMERS_AT_ONCE waiting for the group's budget at a
+ * time, while the conversations already open (users' messages, managers'
+ * answers, cards, names) keep their turns beside them; with nothing else to
+ * send, new topics get the whole budget.
+ */
+export const NEWCOMERS_AT_ONCE = 2;
+
+export function outboxLanes(concurrency = 32): Lanes {
+  return {
+    of: (job: Job) =>
+      job.kind === openTopic.kind && !(job.payload as { moved?: unknown } | null)?.moved ? 'newcomers' : isUserQueue(job.queue) ? 'chats' : 'groups',
+    concurrency: { chats: concurrency, groups: concurrency, newcomers: NEWCOMERS_AT_ONCE },
+  };
 }
