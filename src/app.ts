@@ -26,6 +26,7 @@ import { alertGroup } from './domain/answers.js';
 import type { Desk } from './domain/desk.js';
 import { refreshBoard } from './domain/queue-board.js';
 import { closeSilentTickets } from './domain/auto-close.js';
+import { postWeeklyReportIfDue } from './domain/weekly-report.js';
 import { createDeskSettings } from './domain/settings.js';
 import { applyRetention } from './domain/transcript.js';
 import { createFloodGuard } from './domain/flood.js';
@@ -127,6 +128,14 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     () => closeSilentTickets(desk, () => serving && !isStopping() && lease.held),
     (error) => logger.warn({ err: String(error) }, 'auto-close sweep failed; the next one tries again'),
   );
+  // The weekly report: looked for every few minutes while this instance serves.
+  const weekly = periodic(
+    config.WEEKLY_REPORT_CHECK_SECONDS * 1000,
+    async () => {
+      if (serving && !isStopping() && lease.held) await postWeeklyReportIfDue(desk);
+    },
+    (error) => logger.warn({ err: String(error) }, 'weekly report: the check failed; the next one tries again'),
+  );
   let runner: RunnerHandle | undefined;
   let outboxStarted = false;
   let serving = false;
@@ -170,6 +179,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       void eraseExpired();
       boardTimer.start();
       autoClose.start();
+      weekly.start();
     });
 
   // Conversations older than the admins' retention period are erased every
@@ -245,6 +255,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     boardTimer.stop();
     outbox.pause();
     void autoClose.stop();
+    void weekly.stop();
     await inTurn(async () => {
       if (runner?.isRunning()) await runner.stop().catch(() => undefined);
       logger.warn('stopped polling and sending');
@@ -299,7 +310,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         serving = false;
         clearInterval(retentionTimer);
         boardTimer.stop();
-        const sweepDone = autoClose.stop();
+        const sweepDone = Promise.all([autoClose.stop(), weekly.stop()]);
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         // runner.stop() does not wait for middleware still running. The waits
         // are bounded (about 8 s in all) to finish within Docker's 10 s grace.

@@ -79,6 +79,13 @@ export const configSchema = z.object({
     .regex(/^[1-9]\d{0,4}$/, 'must be a whole number of seconds, like 60')
     .transform(Number)
     .prefault('60'),
+  /** How often the bot looks whether the weekly report is due (its day and hour are set in /settings). */
+  WEEKLY_REPORT_CHECK_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,4}$/, 'must be a whole number of seconds, like 300')
+    .transform(Number)
+    .prefault('300'),
   /** How often tickets are checked for auto-close (a setting in /settings, off by default). */
   AUTO_CLOSE_SWEEP_SECONDS: z
     .string()

@@ -51,6 +51,8 @@ const schemas = {
   autoCloseDays: z.number().int().min(0).max(365),
   /** 👀 on the user's message when a ticket is taken, and managers' reactions mirrored to the user; off: neither. */
   reactionReceipts: z.boolean(),
+  /** The weekly report to General: the weekday (0 = Monday) and hour, in the group's time zone; null: off. */
+  weeklyReport: z.object({ weekday: z.number().int().min(0).max(6), hour: z.number().int().min(0).max(23) }).nullable(),
   /** Anti-flood: a user's messages beyond this many per window are slowed (domain/flood.ts); 0: off. */
   floodLimit: z.number().int().min(0).max(9999),
 };
@@ -138,6 +140,7 @@ export function createDeskSettings(defaults: SettingsDefaults, logger: Logger): 
       queueBoardAlertMinutes: 30,
       autoCloseDays: 0,
       reactionReceipts: true,
+      weeklyReport: { weekday: 0, hour: 9 },
       floodLimit: defaults.floodLimit ?? 20,
     };
     return d[key] as SettingValue<K>;

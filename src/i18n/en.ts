@@ -378,4 +378,11 @@ export const en: Texts = {
     exportOnlyAdmins: "Only the group's admins can export conversations.",
     exportCaption: (w, p) => (w === 'messages' ? `Messages, ${p}` : `Tickets, ${p}`),
   },
+  weekly: {
+    button: (w) => `📅 Weekly report: ${w ?? 'off'}`,
+    title: '📅 <b>Weekly report</b>',
+    explain: "The /stats of the past seven days, posted to General by itself at this day and hour (the group's time zone).",
+    off: '⏸ Off',
+    changed: (w) => `weekly report: ${w ?? 'off'}`,
+  },
 };

@@ -129,6 +129,14 @@ export interface Texts {
     exportOnlyAdmins: string;
     exportCaption: (what: 'messages' | 'tickets', period: string) => string;
   };
+  /** The weekly report's setting. */
+  weekly: {
+    button: (when: string | null) => string;
+    title: string;
+    explain: string;
+    off: string;
+    changed: (when: string | null) => string;
+  };
   /** The stored conversation: /forget and how long it is kept. */
   transcript: {
     forgotten: (count: number) => string;

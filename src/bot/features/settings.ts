@@ -38,6 +38,8 @@ import {
   hoursScreen,
   previewKeyboard,
   RETENTION_CHOICES,
+  WEEKLY_HOURS,
+  weeklyScreen,
   SURVEY_CHOICES,
   type Screen,
 } from '../settings/screens.js';
@@ -178,6 +180,21 @@ async function act(ctx: Context, action: SettingsAction, arg: number, panelId: n
       // Takes effect at once: what is already older than the new period is erased now.
       await applyRetention(desk);
       await show(await home(desk));
+      return t.saved;
+    }
+    case 'weekly':
+      await show(weeklyScreen(desk));
+      return;
+    case 'weeklyDay':
+    case 'weeklyHour':
+    case 'weeklyOff': {
+      const now = desk.settings.get('weeklyReport') ?? { weekday: 0, hour: 9 };
+      if (action === 'weeklyDay' && arg > 6) return desk.managerTexts.buttonOutdated;
+      if (action === 'weeklyHour' && !WEEKLY_HOURS.includes(arg)) return desk.managerTexts.buttonOutdated;
+      const next = action === 'weeklyOff' ? null : action === 'weeklyDay' ? { ...now, weekday: arg } : { ...now, hour: arg };
+      const label = next ? `${t.weekdays[next.weekday]} ${String(next.hour).padStart(2, '0')}:00` : null;
+      await changeSetting(desk, actor, 'weeklyReport', next, desk.managerTexts.weekly.changed(label));
+      await show(weeklyScreen(desk));
       return t.saved;
     }
     case 'survey': {

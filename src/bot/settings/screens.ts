@@ -63,6 +63,7 @@ export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboa
       // Pressing it steps to the next choice: forever, 30, 90, 365 days.
       [button(desk.managerTexts.transcript.retentionButton(s.get('retentionDays')), 'retention', nextRetention(s.get('retentionDays')))],
       [button(desk.managerTexts.rating.button(s.get('surveyDelayMinutes')), 'survey', nextSurveyDelay(s.get('surveyDelayMinutes')))],
+      [button(desk.managerTexts.weekly.button(weeklyLabel(desk)), 'weekly')],
       // Each press moves to the next choice (off, 1, 3, 7, 14 days); the button carries the value it sets, not «next».
       [button(desk.managerTexts.autoClose.button(s.get('autoCloseDays')), 'autoClose', nextAutoClose(s.get('autoCloseDays')))],
       [button(desk.managerTexts.reactions.button(s.get('reactionReceipts')), 'reactions')],
@@ -227,6 +228,32 @@ export function boardScreen(desk: Desk): Screen {
       [on ? button(t.board.turnOff, 'boardToggle', 0) : button(t.board.turnOn, 'boardToggle', 1)],
       BOARD_ALERT_CHOICES.map((m) => button(t.board.choice(m, m === alert), 'boardAlert', m)),
       [button(t.button.back, 'home')],
+    ),
+  };
+}
+
+/** Hours the weekly report can go out at (a row of buttons). */
+export const WEEKLY_HOURS = [0, 8, 9, 10, 12, 15, 17, 18];
+
+/** «Mon 09:00», or null when the report is off. */
+export function weeklyLabel(desk: Desk): string | null {
+  const w = desk.settings.get('weeklyReport');
+  return w ? `${desk.managerTexts.settings.weekdays[w.weekday]} ${String(w.hour).padStart(2, '0')}:00` : null;
+}
+
+export function weeklyScreen(desk: Desk): Screen {
+  const t = desk.managerTexts;
+  const w = desk.settings.get('weeklyReport');
+  const mark = (on: boolean, label: string) => (on ? `✅ ${label}` : label);
+  return {
+    html: [t.weekly.title, escapeHtml(t.weekly.explain), '', escapeHtml(t.weekly.button(weeklyLabel(desk)))].join('\n'),
+    keyboard: kb(
+      t.settings.weekdays.slice(0, 4).map((d, i) => button(mark(w?.weekday === i, d), 'weeklyDay', i)),
+      t.settings.weekdays.slice(4).map((d, i) => button(mark(w?.weekday === i + 4, d), 'weeklyDay', i + 4)),
+      WEEKLY_HOURS.slice(0, 4).map((h) => button(mark(w?.hour === h, `${String(h).padStart(2, '0')}:00`), 'weeklyHour', h)),
+      WEEKLY_HOURS.slice(4).map((h) => button(mark(w?.hour === h, `${String(h).padStart(2, '0')}:00`), 'weeklyHour', h)),
+      w ? [button(t.weekly.off, 'weeklyOff')] : [],
+      [button(t.settings.button.back, 'home')],
     ),
   };
 }
