@@ -24,7 +24,9 @@ const ANSWER_WINDOW_MS = 7 * 86_400_000;
 export function scheduleSurvey(desk: Desk, send: (job: NewJob) => void, ticketId: number, userId: number, now: Date): void {
   const delay = desk.settings.get('surveyDelayMinutes');
   if (delay === null) return;
-  send(askRating.make(userQueue(userId), { ticketId, userId }, { notBefore: new Date(now.getTime() + delay * 60_000) }));
+  // A queue of its own: a job waits at its queue's head until its time, and
+  // the user's own queue must not stop for a minute behind the survey.
+  send(askRating.make(`${userQueue(userId)}:survey`, { ticketId, userId }, { notBefore: new Date(now.getTime() + delay * 60_000) }));
 }
 
 export type RateOutcome = 'rated' | 'already' | 'late' | 'outdated';

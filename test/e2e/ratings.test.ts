@@ -92,7 +92,8 @@ for (const kind of dbKinds) {
       const { thread } = await userWrites(d, ann, 'hello');
       await managerWrites(d, thread, 'Hi!');
       d.tg.managerSends(d.group.id, d.manager, command('/close'), { threadId: thread });
-      await outboxDrained(d, 5_000).catch(() => undefined);
+      // The survey waits its minute in a queue of its own: a reply after /close is not held behind it.
+      await managerWrites(d, thread, 'Anything else?');
       assert.equal(surveys(ann).length, 0, 'not at once');
       await userWrites(d, ann, 'one more thing');
       await pause(62_000);
