@@ -79,7 +79,10 @@ export async function cardInput(desk: Pick<Desk, 'store' | 'settings'>, ticketId
   const banned = ticket.user.bannedAt ? await desk.store.userWithBan(Number(ticket.userId)) : null;
   return {
     ticketId,
-    status: ticket.status,
+    // From the same row as «changed by»: read apart, the ticket and its last
+    // change can straddle a commit (PostgreSQL gives each statement its own
+    // snapshot), and the card would say «📝» beside «🏁 resolved by Mary».
+    status: last?.to ?? ticket.status,
     user: ticket.user,
     earlierTickets: earlier,
     lastChange: last ? { to: last.to, actor: last.actor, at: last.at } : null,
