@@ -315,6 +315,7 @@ export const en: Texts = {
     unknownManager: 'This manager is not known to the desk yet.',
     notInTopic: "/assign works in a user's topic: reply there to a colleague's message with /assign, or send /assign to pick from a list.",
     card: (who) => `Assignee: ${who}`,
+    button: '👤 Assign',
   },
   transcript: {
     forgotten: (n) =>

@@ -315,6 +315,7 @@ export const ru: Texts = {
     unknownManager: 'Этот менеджер ещё не известен боту.',
     notInTopic: '/assign работает в топике пользователя: ответьте там на сообщение коллеги командой /assign или отправьте /assign, чтобы выбрать из списка.',
     card: (who) => `Ответственный: ${who}`,
+    button: '👤 Передать',
   },
   transcript: {
     forgotten: (n) =>

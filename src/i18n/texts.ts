@@ -158,6 +158,8 @@ export interface Texts {
     notInTopic: string;
     /** The card's line (HTML). */
     card: (who: string) => string;
+    /** The card's button. */
+    button: string;
   };
   flood: FloodTexts;
 }

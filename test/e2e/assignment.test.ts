@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Message } from 'grammy/types';
-import { command, fromBot, managerWrites, outboxDrained, userWrites } from '../support/actions.js';
+import { cardOf, command, fromBot, managerWrites, outboxDrained, pressCardButton, userWrites } from '../support/actions.js';
 import { dbKinds } from '../support/databases.js';
 import { startDesk, text, type TestDesk } from '../support/desk.js';
 
@@ -94,6 +94,23 @@ for (const kind of dbKinds) {
       assert.equal(Number(ticket.assigneeId), bob.id);
       assert.equal(text(d.tg.message(d.group.id, list.message_id)), 'Assignee: Bob');
       assert.equal(d.tg.message(d.group.id, list.message_id)?.reply_markup, undefined);
+
+      // The card's «👤 Assign» offers the same list; a forged press about another user's ticket offers nothing.
+      const cidTicket = await d.app.db.prisma.ticket.findFirstOrThrow({ where: { userId: cid.id } });
+      const annCard = await cardOf(d, ann);
+      const elsewhere = d.tg.forgeCallbackQuery(d.manager, d.group.id, annCard, `asgl:${cidTicket.id}`);
+      assert.equal(
+        (await d.tg.waitFor(() => d.tg.callbackAnswers.find((a) => a.callback_query_id === elsewhere))).text,
+        'This button is outdated or not for you.',
+      );
+      pressCardButton(d, d.manager, annCard, '👤 Assign');
+      const fromCard = await d.tg.waitFor(() =>
+        d.topicMessages(thread).find((m) => fromBot(d, m) && m.reply_to_message?.message_id === annCard && text(m) === 'Whom should this ticket go to?'),
+      );
+      assert.deepEqual(
+        fromCard.reply_markup?.inline_keyboard.flat().map((b) => b.text),
+        ['📝 Bob'],
+      );
 
       // In General the command explains itself; a press there is refused.
       const general = d.tg.managerSends(d.group.id, d.manager, command('/assign'));

@@ -22,6 +22,7 @@ const languages = [
     resolve: '🏁 Решено',
     reopen: '❗️ Вернуть',
     ban: '🚫 Заблокировать',
+    assign: '👤 Передать',
     commandsNotRelayed:
       'Команды не отправляются пользователю. Доступно: /close — отметить решённым; /a <имя> — шаблон ответа; /assign — передать обращение; /note — заметка; /ban [причина], /unban.',
     replyToBlocked: '⚠️ Ответ не доставлен пользователю: пользователь заблокировал бота',
@@ -39,6 +40,7 @@ const languages = [
     resolve: '🏁 Resolved',
     reopen: '❗️ Reopen',
     ban: '🚫 Ban',
+    assign: '👤 Assign',
     commandsNotRelayed:
       'Commands are not sent to the user. Available: /close — mark as resolved; /a <name> — a canned answer; /assign — hand the ticket over; /note — a note; /ban [reason], /unban.',
     replyToBlocked: '⚠️ Reply not delivered to the user: the user blocked the bot',
@@ -79,7 +81,7 @@ for (const kind of dbKinds)
           'the card links to the user',
         );
         const buttons = card?.reply_markup?.inline_keyboard.flat().map((b) => b.text);
-        assert.deepEqual(buttons, [t.take, t.resolve, t.ban]);
+        assert.deepEqual(buttons, [t.take, t.resolve, t.assign, t.ban]);
         assert.equal(text(inTopic[2]), 'My VPN does not work');
         assert.equal(inTopic[2]?.forward_origin, undefined, 'copied, not forwarded');
 

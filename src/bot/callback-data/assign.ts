@@ -4,4 +4,16 @@
 import { z } from 'zod';
 import { createCallbackCodec } from './codec.js';
 
+/** The card's «👤 Assign»: the list for this ticket. */
+export const assignListData = createCallbackCodec(
+  'asgl',
+  z.object({
+    ticketId: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1),
+  }),
+);
+
 export const assignData = createCallbackCodec('asg', z.object({ managerId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }));

@@ -1,9 +1,11 @@
 // The ticket card's buttons: every status but the current one, the
-// category when there are categories to choose from, and ban or unban.
+// category when there are categories to choose from, «assign» while the
+// ticket is open, and ban or unban.
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { TicketStatus } from '../../domain/status.js';
 import { allStatuses } from '../../domain/status.js';
 import type { Texts } from '../../i18n/index.js';
+import { assignListData } from '../callback-data/assign.js';
 import { banData } from '../callback-data/ban.js';
 import { ticketCategoryData } from '../callback-data/categories.js';
 import { ticketStatusData } from '../callback-data/ticket-status.js';
@@ -17,5 +19,7 @@ export function ticketCardKeyboard(t: Texts, ticketId: number, current: TicketSt
   const ban = banned
     ? { text: t.ban.unbanButton, callback_data: banData.pack({ ticketId, action: 'unban' }) }
     : { text: t.ban.button, callback_data: banData.pack({ ticketId, action: 'ban' }) };
-  return { inline_keyboard: [statuses, ...category, [ban]] };
+  // Handing an open ticket to a colleague: the list of those who answered lately.
+  const assign = current === 'RESOLVED' ? [] : [{ text: t.assign.button, callback_data: assignListData.pack({ ticketId }) }];
+  return { inline_keyboard: [statuses, ...category, [...assign, ban]] };
 }
