@@ -296,6 +296,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       // The lease runs from now: should it lapse during start-up, serve() does not start.
       lease.watch({ onLost: stopServing, onHeld: serve });
       const applied = await migrateDatabase(db);
+      // From here on a successor must wait out this instance's lease, unless it stops cleanly.
+      await lease.serving();
       await db.tune();
       logger.info({ provider: db.provider, applied }, 'database ready');
       // Checked with the relay's Api (no retries), so a wrong address or token fails fast and clearly.

@@ -19,10 +19,24 @@ export interface InstanceLock {
   /** True while the lock is known to be held (the session that holds it answers). */
   check(): Promise<boolean>;
   release(): Promise<void>;
+  /**
+   * Whether the last instance that served here stopped cleanly (or none ever
+   * served): then nobody can still be sending, and the new holder need not
+   * wait out a lease. Asked right after the lock is taken.
+   */
+  releasedCleanly(): Promise<boolean>;
+  /** Records that this instance serves now (before it polls or sends). */
+  markServing(): Promise<void>;
+  /** Records a clean stop (after the last send, before the lock goes). */
+  markReleased(): Promise<void>;
 }
 
 /** An arbitrary constant: the advisory lock's key for Topic. */
 const PG_LOCK_KEY = 0x70_71_63_31;
+/** Where the lease's state is kept: JSON strings, like the other settings' values. */
+const LEASE_STATE_KEY = 'instanceLease';
+const SERVING = '"serving"';
+const RELEASED = '"released"';
 /** The lock connection must answer within this, or the lock counts as lost. */
 const PG_TIMEOUT_MS = 1000;
 
@@ -48,6 +62,10 @@ export function createInstanceLock(url: string): InstanceLock {
         db?.close();
         db = undefined;
       },
+      // SQLite's lock goes only with its process: there is never a lease to wait out.
+      releasedCleanly: async () => true,
+      markServing: async () => {},
+      markReleased: async () => {},
     };
   }
 
@@ -102,5 +120,26 @@ export function createInstanceLock(url: string): InstanceLock {
       held = false;
       await c?.end().catch(() => undefined);
     },
+    async releasedCleanly() {
+      if (!client) return false;
+      try {
+        const r = await client.query<{ value: string }>('SELECT value FROM "DeskSetting" WHERE key = $1', [LEASE_STATE_KEY]);
+        return r.rows.length === 0 || r.rows[0]?.value === RELEASED;
+      } catch (error) {
+        // No table yet: the database was never migrated, so nothing ever served from it.
+        if ((error as { code?: string }).code === '42P01') return true;
+        throw error;
+      }
+    },
+    markServing: () => markLeaseState(SERVING),
+    markReleased: () => markLeaseState(RELEASED),
   };
+
+  async function markLeaseState(value: string): Promise<void> {
+    if (!client || !held) return;
+    await client.query(
+      'INSERT INTO "DeskSetting" (key, value, "updatedAt") VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = $2, "updatedAt" = now()',
+      [LEASE_STATE_KEY, value],
+    );
+  }
 }

@@ -48,6 +48,9 @@ export interface Lease {
   watch(handlers: { onLost: () => Promise<void>; onHeld: () => Promise<void> }): void;
   /** True while the lease is known to be held (always, where it cannot lapse). */
   readonly held: boolean;
+  /** This instance is about to serve: a later holder must wait out its lease unless it stops cleanly. */
+  serving(): Promise<void>;
+  /** Stops the heartbeat and lets the lock go, recording a clean stop first (call after the last send). */
   release(): Promise<void>;
 }
 
@@ -82,7 +85,10 @@ export function createLease({ lock, logger, health, canLapse, timing = DEFAULT_L
       if (waited) logger.info('the other instance stopped; taking over');
       return !(stopped() || stopping);
     }
-    // Whoever held the lock before may still be finishing its last lease.
+    // Whoever held the lock before may still be finishing its last lease,
+    // unless it stopped cleanly (or nobody ever served here): then nobody sends.
+    const clean = await lock.releasedCleanly().catch(() => false);
+    if (clean) return !(stopped() || stopping);
     await sleep(timing.leaseMs + timing.beatMs);
     // The lock may have been lost while waiting (the session ended again):
     // then another instance may be the one waiting to start, so start over.
@@ -137,10 +143,13 @@ export function createLease({ lock, logger, health, canLapse, timing = DEFAULT_L
       arm();
       beat();
     },
+    serving: () => lock.markServing(),
     async release() {
+      const wasHeld = !lost && !stopping;
       stopping = true;
       clearTimeout(beatTimer);
       clearTimeout(deadline);
+      if (wasHeld) await lock.markReleased().catch((error: unknown) => logger.warn({ err: String(error) }, 'lease: could not record a clean stop'));
       await lock.release();
     },
   };
