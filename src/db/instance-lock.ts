@@ -33,10 +33,9 @@ export interface InstanceLock {
 
 /** An arbitrary constant: the advisory lock's key for Topic. */
 const PG_LOCK_KEY = 0x70_71_63_31;
-/** Where the lease's state is kept: JSON strings, like the other settings' values. */
-const LEASE_STATE_KEY = 'instanceLease';
-const SERVING = '"serving"';
-const RELEASED = '"released"';
+/** The last server's state, in the InstanceLease table. */
+const SERVING = 'serving';
+const RELEASED = 'released';
 /** The lock connection must answer within this, or the lock counts as lost. */
 const PG_TIMEOUT_MS = 1000;
 
@@ -123,8 +122,8 @@ export function createInstanceLock(url: string): InstanceLock {
     async releasedCleanly() {
       if (!client) return false;
       try {
-        const r = await client.query<{ value: string }>('SELECT value FROM "DeskSetting" WHERE key = $1', [LEASE_STATE_KEY]);
-        return r.rows.length === 0 || r.rows[0]?.value === RELEASED;
+        const r = await client.query<{ state: string }>('SELECT state FROM "InstanceLease" WHERE id = 1');
+        return r.rows.length === 0 || r.rows[0]?.state === RELEASED;
       } catch (error) {
         // No table yet: the database was never migrated, so nothing ever served from it.
         if ((error as { code?: string }).code === '42P01') return true;
@@ -138,8 +137,8 @@ export function createInstanceLock(url: string): InstanceLock {
   async function markLeaseState(value: string): Promise<void> {
     if (!client || !held) return;
     await client.query(
-      'INSERT INTO "DeskSetting" (key, value, "updatedAt") VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = $2, "updatedAt" = now()',
-      [LEASE_STATE_KEY, value],
+      'INSERT INTO "InstanceLease" (id, state, "updatedAt") VALUES (1, $1, now()) ON CONFLICT (id) DO UPDATE SET state = $1, "updatedAt" = now()',
+      [value],
     );
   }
 }

@@ -1,5 +1,5 @@
 // The instance lock on a real PostgreSQL: whether the last instance that
-// served stopped cleanly is kept beside the settings, so a start after a
+// served stopped cleanly is kept in InstanceLease, so a start after a
 // clean stop (or on a database nothing ever served from) need not wait out
 // a lease, and a start after a crash must.
 import assert from 'node:assert/strict';

@@ -62,7 +62,7 @@ for (const kind of dbKinds) {
       assert.match(text(line) ?? '', new RegExp(`^🚫 ${MARY} banned this user: spam <links> & ads\\. `));
       await eventually(async () => (await cardText(anna)).includes('🚫 Banned by'));
       assert.match(await cardText(anna), new RegExp(`🚫 Banned by ${MARY}, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC: spam <links> & ads$`));
-      assert.deepEqual(await cardButtons(anna), ['❗️ Reopen', '🏁 Resolved', '✅ Unban']);
+      assert.deepEqual(await cardButtons(anna), ['❗️ Reopen', '🏁 Resolved', '👤 Assign', '✅ Unban']);
       const stored = await banOf(anna);
       assert.deepEqual([Number(stored.bannedById), stored.banReason, stored.banNoticeAt], [d.manager.id, 'spam <links> & ads', null]);
 
@@ -108,7 +108,7 @@ for (const kind of dbKinds) {
       assert.equal(unbanned.reply_to_message?.message_id, unban.message_id);
       assert.equal(text(unbanned), `✅ ${MARY} lifted the ban: the user's next message opens or continues a ticket as usual.`);
       await eventually(async () => !(await cardText(anna)).includes('Banned'));
-      assert.deepEqual(await cardButtons(anna), ['❗️ Reopen', '🏁 Resolved', '🚫 Ban']);
+      assert.deepEqual(await cardButtons(anna), ['❗️ Reopen', '🏁 Resolved', '👤 Assign', '🚫 Ban']);
 
       await userWrites(d, anna, 'back to normal');
       // Her message makes the ticket wait for an answer again.

@@ -154,7 +154,7 @@ for (const kind of dbKinds) {
           .message(d.group.id, card)
           ?.reply_markup?.inline_keyboard.flat()
           .map((b) => b.text),
-        ['📝 Take', '🏁 Resolved', '🚫 Ban'],
+        ['📝 Take', '🏁 Resolved', '👤 Assign', '🚫 Ban'],
       );
       assert.equal(topicNameOf(d, thread), '❗️ Dan');
     });

@@ -67,8 +67,12 @@ export async function cardOf(d: TestDesk, user: User): Promise<number> {
 
 /** The outbox has nothing left to send: no PENDING jobs. */
 export async function outboxDrained(d: TestDesk, timeoutMs = 15_000): Promise<void> {
-  // A satisfaction survey waits its delay (a minute by default) on purpose: it is not in flight.
-  await eventually(async () => (await d.app.db.prisma.outboxJob.count({ where: { state: 'PENDING', kind: { not: 'askRating' } } })) === 0, timeoutMs);
+  // A satisfaction survey waits its delay (a minute by default), and the queue
+  // board its period, on purpose: they are not in flight.
+  await eventually(
+    async () => (await d.app.db.prisma.outboxJob.count({ where: { state: 'PENDING', kind: { notIn: ['askRating', 'queueBoard'] } } })) === 0,
+    timeoutMs,
+  );
 }
 
 /** A job the outbox gave up on as a bug (state FAILED) must never appear. */
