@@ -361,15 +361,16 @@ export const en: Texts = {
     perManager: '<b>Per manager</b>',
     manager: (name, r, tk, rs, fr, c) => `${name}: ${r} replies, ${tk} taken, ${rs} resolved, first response ${fr}, CSAT ${c}`,
     byCategory: '<b>By category</b>',
-    busiestHours: "<b>Busiest hours</b> (users' messages)",
-    duration: (ms) =>
-      ms < 60_000
-        ? `${Math.round(ms / 1000)} s`
-        : ms < 3_600_000
-          ? `${Math.round(ms / 60_000)} min`
-          : ms < 86_400_000
-            ? `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`
-            : `${Math.floor(ms / 86_400_000)} d ${Math.round((ms % 86_400_000) / 3_600_000)} h`,
+    busiestHours: '<b>Busiest hours</b> (tickets opened)',
+    duration: (ms) => {
+      // Rounded to the unit shown, then split: never «1 h 60 min».
+      if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+      const minutes = Math.round(ms / 60_000);
+      if (minutes < 60) return `${minutes} min`;
+      if (minutes < 1440) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+      const hours = Math.round(ms / 3_600_000);
+      return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+    },
     invalidPeriod: 'Usage: /stats [today | 7d | 30d | 2026-11-01 2026-11-30]',
     tooLong: 'At most 400 days at once.',
     chartDays: 'Tickets per day',

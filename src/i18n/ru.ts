@@ -361,15 +361,16 @@ export const ru: Texts = {
     perManager: '<b>По менеджерам</b>',
     manager: (name, r, tk, rs, fr, c) => `${name}: ответов ${r}, взято ${tk}, решено ${rs}, первый ответ ${fr}, CSAT ${c}`,
     byCategory: '<b>По категориям</b>',
-    busiestHours: '<b>Самые загруженные часы</b> (сообщения пользователей)',
-    duration: (ms) =>
-      ms < 60_000
-        ? `${Math.round(ms / 1000)} с`
-        : ms < 3_600_000
-          ? `${Math.round(ms / 60_000)} мин`
-          : ms < 86_400_000
-            ? `${Math.floor(ms / 3_600_000)} ч ${Math.round((ms % 3_600_000) / 60_000)} мин`
-            : `${Math.floor(ms / 86_400_000)} д ${Math.round((ms % 86_400_000) / 3_600_000)} ч`,
+    busiestHours: '<b>Самые загруженные часы</b> (новые обращения)',
+    duration: (ms) => {
+      // Rounded to the unit shown, then split: never «1 h 60 min».
+      if (ms < 60_000) return `${Math.round(ms / 1000)} с`;
+      const minutes = Math.round(ms / 60_000);
+      if (minutes < 60) return `${minutes} мин`;
+      if (minutes < 1440) return `${Math.floor(minutes / 60)} ч ${minutes % 60} мин`;
+      const hours = Math.round(ms / 3_600_000);
+      return `${Math.floor(hours / 24)} д ${hours % 24} ч`;
+    },
     invalidPeriod: 'Формат: /stats [today | 7d | 30d | 2026-11-01 2026-11-30]',
     tooLong: 'Не больше 400 дней за раз.',
     chartDays: 'Обращения по дням',

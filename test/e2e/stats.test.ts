@@ -4,10 +4,11 @@
 // SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
 import type { Message } from 'grammy/types';
 import { cardOf, command, fromBot, managerWrites, outboxDrained, pressCardButton, userWrites } from '../support/actions.js';
 import { dbKinds } from '../support/databases.js';
-import { startDesk, text, type TestDesk } from '../support/desk.js';
+import { eventually, startDesk, text, type TestDesk } from '../support/desk.js';
 
 for (const kind of dbKinds) {
   describe(`stats and exports on ${kind}`, () => {
@@ -68,6 +69,45 @@ for (const kind of dbKinds) {
       assert.equal(text(await d.tg.waitFor(() => answersTo(long)[0])), 'At most 400 days at once.');
     });
 
+    // Bugs: medians and 90th percentiles computed wrongly (an average, the
+    // wrong rank, the wrong end of a ticket's life); resolved tickets counted
+    // by the wrong rows; open tickets at the end miscounted.
+    test('/stats counts a scripted history exactly: medians and 90th percentiles of first response and resolution', async () => {
+      const users = ['Ann', 'Ben', 'Cid'].map((name) => d.tg.createUser({ first_name: name, language_code: 'en' }));
+      for (const user of users) {
+        const { thread } = await userWrites(d, user, 'hello');
+        await managerWrites(d, thread, 'hi');
+      }
+      for (const user of users.slice(0, 2)) pressCardButton(d, d.manager, await cardOf(d, user), '🏁 Resolved');
+      await eventually(async () => (await d.app.db.prisma.ticket.count({ where: { status: 'RESOLVED' } })) === 2);
+      await outboxDrained(d);
+      // The history, rewritten to known times: first answers after 1, 2 and 10 minutes; resolutions after 1 and 3 hours.
+      const t0 = Date.now() - 86_400_000;
+      const at = (s: number) => new Date(t0 + s * 1000);
+      const tickets = await d.app.db.prisma.ticket.findMany({ orderBy: { id: 'asc' } });
+      const firsts = [60, 120, 600];
+      const resolutions = [3600, 3 * 3600];
+      for (const [i, t] of tickets.entries()) {
+        await d.app.db.prisma.ticket.update({
+          where: { id: t.id },
+          data: { openedAt: at(0), firstResponseAt: at(firsts[i]!), ...(i < 2 ? { resolvedAt: at(resolutions[i]!) } : {}) },
+        });
+        if (i < 2) await d.app.db.prisma.statusChange.updateMany({ where: { ticketId: t.id, to: 'RESOLVED' }, data: { at: at(resolutions[i]!) } });
+      }
+      const asked = d.tg.managerSends(d.group.id, d.manager, command('/stats'));
+      const body = text(await d.tg.waitFor(() => answersTo(asked).find((m) => !('photo' in m)))) ?? '';
+      for (const line of [
+        'Tickets opened: 3',
+        'Resolved: 2 (by managers 2, by auto-replies 0)',
+        'Open at the end: 1',
+        'First response: 2 min / 10 min',
+        'Resolution: 1 h 0 min / 3 h 0 min',
+        '• Mary Manager: 3 replies, 3 taken, 2 resolved, first response 2 min, CSAT —',
+      ]) {
+        assert.ok(body.includes(line), `«${line}» in:\n${body}`);
+      }
+    });
+
     // Bugs: /export open to any member (it holds what users wrote); CSV
     // quoting written by hand (a comma, a quote or a line break in a message
     // breaking the columns); Cyrillic garbled (no UTF-8 BOM for
@@ -95,6 +135,33 @@ for (const kind of dbKinds) {
       assert.ok(messages!.csv.includes('outbound,Mary Manager,'));
       assert.ok(messages!.csv.includes('Привет, Ann') || messages!.csv.includes('"Привет, Ann"'), 'Cyrillic intact');
       assert.equal(messages!.csv.trim().split('\n').length, 1 + 4 + 1, 'a header, four messages (one spans two lines)');
+      // Parsed back, the rows are the stored messages, field for field.
+      const parsed = parse(messages!.csv, { bom: true, columns: true }) as Record<string, string>[];
+      const stored = await d.app.db.prisma.message.findMany({ orderBy: { id: 'asc' }, include: { manager: true } });
+      assert.deepEqual(
+        parsed.map((r) => [r.ticket, r.user_id, r.direction, r.manager, r.time, r.kind, r.text]),
+        stored.map((m) => [
+          String(m.ticketId),
+          String(m.userId),
+          m.direction.toLowerCase(),
+          m.manager ? [m.manager.firstName, m.manager.lastName].filter(Boolean).join(' ') : '',
+          m.sentAt.toISOString(),
+          m.kind,
+          m.text ?? '',
+        ]),
+      );
+      const ticketRows = parse(tickets!.csv, { bom: true, columns: true }) as Record<string, string>[];
+      const storedTickets = await d.app.db.prisma.ticket.findMany({ orderBy: { id: 'asc' } });
+      assert.deepEqual(
+        ticketRows.map((r) => [r.ticket, r.opened, r.first_response, r.resolved, r.status]),
+        storedTickets.map((t) => [
+          String(t.id),
+          t.openedAt.toISOString(),
+          t.firstResponseAt?.toISOString() ?? '',
+          t.resolvedAt?.toISOString() ?? '',
+          t.status.toLowerCase(),
+        ]),
+      );
       assert.ok(tickets!.csv.startsWith('\uFEFFticket,user_id,user,opened,first_response,resolved,status,category,assignee,rating\n'));
       assert.match(tickets!.csv, /,resolved,,Mary Manager,/);
       assert.match(tickets!.csv, /,in_work,,Bob,/);

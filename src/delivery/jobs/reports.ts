@@ -45,15 +45,19 @@ export const postExport = defineJob('postExport', z.object(where), async (p, { d
   const stamp = `${p.from.slice(0, 10)}_${p.to.slice(0, 10)}`;
   await desk.courier.upload(
     at,
-    { kind: 'document', name: `messages_${stamp}.csv`, data: () => csv(messageRows(desk, period)) },
+    { kind: 'document', name: `messages_${stamp}.csv`, data: () => messagesCsv(desk, period) },
     { html: escapeHtml(t.stats.exportCaption('messages', p.label)), ...reply },
   );
   await desk.courier.upload(
     at,
-    { kind: 'document', name: `tickets_${stamp}.csv`, data: () => csv(ticketRows(desk, period)) },
+    { kind: 'document', name: `tickets_${stamp}.csv`, data: () => ticketsCsv(desk, period) },
     { html: escapeHtml(t.stats.exportCaption('tickets', p.label)), ...reply },
   );
 });
+
+/** The export's files, as the upload streams them (the benchmark times them too). */
+export const messagesCsv = (desk: Desk, period: Period) => csv(messageRows(desk, period));
+export const ticketsCsv = (desk: Desk, period: Period) => csv(ticketRows(desk, period));
 
 /** Rows become CSV as they are read (csv-stringify does the quoting); the BOM lets spreadsheet programs see UTF-8. */
 async function* csv(rows: AsyncIterable<Record<string, string | number | null>>): AsyncIterable<Uint8Array> {
