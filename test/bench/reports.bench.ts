@@ -145,7 +145,7 @@ Goal: /stats under 1 s on SQLite.
 |---|---|---|---|
 ${exportRows.join('\n')}
 
-Peak RSS of this process during the reports and exports: ${(peak / 1024 / 1024).toFixed(0)} MB (the exports stream: it does not grow with the period).
+Peak RSS of the benchmark's process (the seeding included): ${(peak / 1024 / 1024).toFixed(0)} MB.
 `);
 await app.close();
 await database.drop();
