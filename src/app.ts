@@ -83,7 +83,15 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   // Through the outbox like every other send; the log has it either way.
   const tellGeneral = (text: string) =>
     void alertGroup(desk, text).catch((error: unknown) => logger.error({ err: String(error) }, 'could not queue a notice to General'));
-  const health = createDbHealth(logger, config.DATABASE_URL, () => metrics.databaseErrors.inc());
+  // After an outage, look for outbox jobs this process does not know: a
+  // decision whose COMMIT reached the database as the connection died is
+  // recorded there, though here it looked failed (and its retry found it done).
+  const health = createDbHealth(
+    logger,
+    config.DATABASE_URL,
+    () => metrics.databaseErrors.inc(),
+    () => sweepForStrays(),
+  );
   const outbox = new Outbox(db.prisma, logger, {
     health,
     lanes: outboxLanes(),

@@ -23,7 +23,7 @@ export function blankPassword(url: string): string {
   }
 }
 
-export function createDbHealth(logger: Logger, url: string, onError: () => void = () => {}): DbHealth {
+export function createDbHealth(logger: Logger, url: string, onError: () => void = () => {}, onRecovered: () => void = () => {}): DbHealth {
   let downSince: number | undefined;
   return {
     failed(error) {
@@ -41,6 +41,7 @@ export function createDbHealth(logger: Logger, url: string, onError: () => void 
       const downMs = Date.now() - downSince;
       downSince = undefined;
       logger.info({ database_url: blankPassword(url), down_ms: downMs }, 'database reachable again; catching up');
+      onRecovered();
     },
     get down() {
       return downSince !== undefined;
