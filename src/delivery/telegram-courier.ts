@@ -5,7 +5,7 @@
 import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { Logger } from '../logger.js';
 import { DeliveryError, type CopyOptions, type Courier, type DeliveryFailure, type Place, type Post } from './courier.js';
-import type { RateLimiter, Target } from './rate-limiter.js';
+import type { Priority, RateLimiter, Target } from './rate-limiter.js';
 
 export function classifyTelegramError(error: unknown): DeliveryError | undefined {
   if (error instanceof DeliveryError) return error;
@@ -43,9 +43,11 @@ export interface CourierDeps {
   supportChatId: number;
   limiter: RateLimiter;
   logger: Logger;
+  /** Low: a broadcast's courier, which only takes what the relay leaves of the budget (see rate-limiter.ts). */
+  priority?: Priority;
 }
 
-export function createTelegramCourier({ api, supportChatId, limiter, logger, on429 }: CourierDeps): Courier {
+export function createTelegramCourier({ api, supportChatId, limiter, logger, on429, priority = 'normal' }: CourierDeps): Courier {
   const chatOf = (p: Place) => (p.chat === 'support' ? (p.chatId ?? supportChatId) : p.userId);
   // Each group has its own budget: a category's own group adds capacity.
   const targetOf = (p: Place): Target => (p.chat === 'support' ? { kind: 'group', chatId: chatOf(p) } : { kind: 'private', chatId: p.userId });
@@ -54,15 +56,15 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger, on4
   async function call<T>(place: Place, slots: number, send: () => Promise<T>, opts: { tolerateNotModified?: boolean } = {}): Promise<T | undefined> {
     const target = targetOf(place);
     for (;;) {
-      const answered = await limiter.acquire(target, slots);
+      const answered = await limiter.acquire(target, slots, priority);
       try {
         return await send();
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 429) {
           const retryAfter = error.parameters.retry_after ?? 1;
-          limiter.penalize(target, retryAfter);
+          limiter.penalize(target, retryAfter, priority);
           on429?.(target.kind);
-          logger.warn({ method: error.method, chat_id: chatOf(place), retry_after: retryAfter }, 'Telegram asked to slow down (429)');
+          logger.warn({ method: error.method, chat_id: chatOf(place), retry_after: retryAfter, priority }, 'Telegram asked to slow down (429)');
           continue;
         }
         if (opts.tolerateNotModified && error instanceof GrammyError && notModified.test(error.description)) return undefined;

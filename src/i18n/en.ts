@@ -1,3 +1,4 @@
+import { broadcastsEn } from './broadcasts.js';
 import type { Texts } from './texts.js';
 
 export const en: Texts = {
@@ -378,4 +379,5 @@ export const en: Texts = {
     exportOnlyAdmins: "Only the group's admins can export conversations.",
     exportCaption: (w, p) => (w === 'messages' ? `Messages, ${p}` : `Tickets, ${p}`),
   },
+  broadcast: broadcastsEn,
 };

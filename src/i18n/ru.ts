@@ -1,3 +1,4 @@
+import { broadcastsRu } from './broadcasts.js';
 import type { Texts } from './texts.js';
 
 export const ru: Texts = {
@@ -378,6 +379,7 @@ export const ru: Texts = {
     exportOnlyAdmins: 'Выгружать переписку могут только админы группы.',
     exportCaption: (w, p) => (w === 'messages' ? `Сообщения, ${p}` : `Обращения, ${p}`),
   },
+  broadcast: broadcastsRu,
 };
 
 /** 1 день, 3 дня, 7 дней, 21 день. */
