@@ -53,6 +53,10 @@ const GENERAL: Place = { chat: 'support' };
 /** Telegram's words for a recipient who cannot get messages from the bot (a 403 about the user, not the group). */
 const UNREACHABLE = /blocked by the user|user is deactivated|initiate conversation/i;
 const SOURCE_GONE = /message to copy not found|MESSAGE_ID_INVALID|message not found/i;
+/** A network failure that cannot have reached Telegram (no connection was made): safe to send again. */
+const NOT_SENT = /\((ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH)\)$/;
+/** The connection broke after the request went out: Telegram may have sent it, so it is never sent again. */
+const mayHaveArrived = (description: string) => /^Network request/.test(description) && !NOT_SENT.test(description) && !/\(\d{3}: /.test(description);
 
 type Recipient = { id: number; userId: bigint; user: { blocked: boolean; bannedAt: Date | null; languageCode: string | null } };
 type Result = { state: 'SENT'; messageId: number; questionMessageId: number | null } | { state: 'BLOCKED' | 'FAILED' | 'SKIPPED'; error?: string };
@@ -149,7 +153,10 @@ export function createBroadcastSender(o: BroadcastSenderOptions): BroadcastSende
       if (!running || holdUntil > Date.now()) break;
       // Claimed only while the broadcast runs: paused or cancelled, the rest waits.
       if (!(await claim(r.id))) break;
-      const task: Promise<void> = deliver(b, r).finally(() => inFlight.delete(task));
+      // A bug in one send is logged; its row stays SENDING, so it is never sent again (it counts as failed at the next start).
+      const task: Promise<void> = deliver(b, r)
+        .catch((error: unknown) => logger.error({ broadcast_id: b.id, err: error instanceof Error ? error.stack : String(error) }, 'broadcasts: a send failed'))
+        .finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
     return true;
@@ -210,7 +217,7 @@ export function createBroadcastSender(o: BroadcastSenderOptions): BroadcastSende
       failures++;
       holdUntil = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
       logger.warn({ broadcast_id: b.id, description: error.description, retry_in_ms: holdUntil - Date.now() }, 'broadcasts: Telegram unavailable; waiting');
-      return 'retry';
+      return mayHaveArrived(error.description) ? { state: 'FAILED', error: desk.managerTexts.broadcast.answerLost } : 'retry';
     }
     if ((error.failure === 'blocked' || error.failure === 'deactivated') && UNREACHABLE.test(error.description)) {
       return { state: 'BLOCKED', error: error.description };

@@ -9,7 +9,7 @@ import type { Priority, RateLimiter, Target } from './rate-limiter.js';
 
 export function classifyTelegramError(error: unknown): DeliveryError | undefined {
   if (error instanceof DeliveryError) return error;
-  if (error instanceof HttpError) return new DeliveryError('unavailable', error.message);
+  if (error instanceof HttpError) return new DeliveryError('unavailable', networkDescription(error));
   if (!(error instanceof GrammyError)) return undefined;
   const migratedTo = error.parameters.migrate_to_chat_id;
   // The admin must point SUPPORT_CHAT_ID at the new chat: say which one.
@@ -32,6 +32,16 @@ export function classifyTelegramError(error: unknown): DeliveryError | undefined
                   ? 'unavailable'
                   : 'rejected';
   return new DeliveryError(failure, d);
+}
+
+/**
+ * With the system's error code (ECONNREFUSED, ECONNRESET, …): whether the
+ * request can have reached Telegram depends on it (a broadcast never sends
+ * again what may have arrived, see delivery/broadcast-sender.ts).
+ */
+function networkDescription(error: HttpError): string {
+  const code = (error.error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
 }
 
 const notModified = /not modified|TOPIC_NOT_MODIFIED/;

@@ -98,6 +98,8 @@ export interface BroadcastTexts {
   noAccessReason: (description: string) => string;
   /** A recipient the bot was sending to when it stopped: not sent again, it may have arrived. */
   interrupted: string;
+  /** A recipient whose send lost its answer (the connection broke): not sent again, it may have arrived. */
+  answerLost: string;
   /** In the user's topic, before their reply to a broadcast (HTML; the excerpt is escaped by the caller). */
   replyQuote: (id: number, excerpt: string) => string;
   /** The scoreboard's line under Quality (HTML). */
@@ -198,6 +200,7 @@ export const broadcastsEn: BroadcastTexts = {
   sourceGoneReason: 'the message was deleted from General',
   noAccessReason: (d) => `the bot cannot copy the message (${d})`,
   interrupted: 'not sent again: the bot stopped while sending it, so it may have arrived',
+  answerLost: 'not sent again: the connection broke before Telegram answered, so it may have arrived',
   replyQuote: (id, excerpt) => `↩️ In reply to broadcast #${id}: «${excerpt}»`,
   npsLine: (score, n, p, d) => `NPS: ${signed(score)} (${n} answer${n === 1 ? '' : 's'}: ${p} promoters, ${d} detractors)`,
   npsShort: (score, n) => `NPS ${signed(score)} (${n})`,
@@ -294,6 +297,7 @@ export const broadcastsRu: BroadcastTexts = {
   sourceGoneReason: 'сообщение удалили из General',
   noAccessReason: (d) => `бот не может скопировать сообщение (${d})`,
   interrupted: 'не отправлено повторно: бот остановился во время отправки, сообщение могло дойти',
+  answerLost: 'не отправлено повторно: связь оборвалась до ответа Telegram, сообщение могло дойти',
   replyQuote: (id, excerpt) => `↩️ Ответ на рассылку #${id}: «${excerpt}»`,
   npsLine: (score, n, p, d) => `NPS: ${signed(score)} (ответов: ${n}; промоутеров ${p}, критиков ${d})`,
   npsShort: (score, n) => `NPS ${signed(score)} (${n})`,
