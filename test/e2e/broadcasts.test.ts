@@ -465,6 +465,40 @@ for (const kind of dbKinds) {
       );
     });
 
+    // Bugs: a 429 not obeyed (sent again before its retry_after, or the
+    // user skipped); a send whose answer was lost sent again (the user gets
+    // it twice) or stalling the broadcast.
+    test('a 429 is waited out and the same user gets it; a send whose answer was lost is not sent again', async () => {
+      d = await startDesk(kind, { BROADCAST_PROGRESS_SECONDS: '1' });
+      const users = await usersWhoWrote(['Ann', 'Ben', 'Cid', 'Dan', 'Eve']);
+      const ben = users[1]!;
+      const body = 'Service update';
+      const { id, panel, source } = await broadcast(body);
+      const isCopy = (method: string, p: Record<string, unknown>) => method === 'copyMessage' && Number(p.message_id) === source.message_id;
+      d.tg.failWhen((method, p) => isCopy(method, p) && Number(p.chat_id) === ben.id, {
+        error_code: 429,
+        description: 'Too Many Requests: retry after 2',
+        parameters: { retry_after: 2 },
+      });
+      // The first copy reaches its user, but the answer never comes back.
+      d.tg.dropConnectionNext('copyMessage', 1, { afterHandling: true });
+      await press(d, d.manager, panel, '✅ Send to 5');
+      const summary = await waitForSummary(id, '✅ done');
+      assert.ok(text(summary)?.includes('Sent 5 / 5 · delivered 4 · blocked 0 · failed 1'), text(summary));
+      for (const u of users) assert.equal(copiesTo(u, body).length, 1, `${u.first_name} got it exactly once`);
+      const toBen = callsTo(d.tg, 'copyMessage', ben.id, (c) => Number(c.params.message_id) === source.message_id);
+      assert.deepEqual(
+        toBen.map((c) => c.error_code ?? 'ok'),
+        [429, 'ok'],
+      );
+      assert.ok(toBen[1]!.at - toBen[0]!.at >= 2000, 'retry_after obeyed');
+      const lost = await d.app.db.prisma.broadcastRecipient.findMany({ where: { broadcastId: id, state: 'FAILED' } });
+      assert.deepEqual(
+        lost.map((r) => r.error),
+        ['not sent again: the connection broke before Telegram answered, so it may have arrived'],
+      );
+    });
+
     // Bugs: a send the bot was in the middle of when it died sent again
     // after the restart (the user gets it twice); the rest not sent after
     // the restart. The bot is killed (SIGKILL) at the instant Telegram
