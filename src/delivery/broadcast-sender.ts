@@ -8,12 +8,13 @@
 // waits behind it, and a 429 holds the whole broadcast for its retry_after.
 //
 // Nobody gets a broadcast twice: each recipient row (unique per broadcast and
-// user) is claimed (PENDING → SENDING) before its send and marked with the
-// result after it. A row left SENDING by a crash is never sent again: it
-// counts as failed, since it may have arrived. A stop lets the sends in
-// flight finish and record; a restart goes on with the PENDING rows. A claim
-// only succeeds while the broadcast is RUNNING, so a pause or a cancel stops
-// it at once (but for the sends already in flight).
+// user) is claimed (PENDING → SENDING) once its send has its slot, right
+// before it goes out, and marked with the result after it. A row left
+// SENDING by a crash is never sent again: it counts as failed, since it may
+// have arrived (only the sends leaving at that instant). A stop lets the
+// sends in flight finish and record; a restart goes on with the PENDING
+// rows. A claim only succeeds while the broadcast is RUNNING, so a pause or a
+// cancel stops it at once (but for the sends already leaving).
 import { write } from '../db/client.js';
 import { isTransientDbError } from '../db/errors.js';
 import { npsKeyboard } from '../bot/keyboards/broadcasts.js';
@@ -23,7 +24,7 @@ import type { Broadcast } from '../generated/sqlite/client.js';
 import { languageOf, textsFor } from '../i18n/index.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
-import { DeliveryError, type Courier, type Place } from './courier.js';
+import { DeliveryError, SendCalledOff, type Courier, type Place } from './courier.js';
 import { broadcastProgress, progressKey, progressQueue } from './jobs/broadcasts.js';
 
 export interface BroadcastSender {
@@ -69,6 +70,8 @@ export function createBroadcastSender(o: BroadcastSenderOptions): BroadcastSende
   let nudged = false;
   let wakeUp: (() => void) | undefined;
   const inFlight = new Set<Promise<void>>();
+  /** Recipients a send is working on (claimed or about to be): the next batch leaves them alone. */
+  const assigned = new Set<number>();
   /** When each broadcast's progress was last asked for: at most once per period (its job waits out the rest). */
   const lastProgress = new Map<number, number>();
   /** Telegram or the network failed: nothing is claimed before this. */
@@ -117,7 +120,7 @@ export function createBroadcastSender(o: BroadcastSenderOptions): BroadcastSende
     if (r.count) logger.warn({ recipients: r.count }, 'broadcasts: sends interrupted by a stop are not repeated (they may have arrived)');
   }
 
-  /** One round: fire due schedules, then claim a batch of the oldest running broadcast. False when there was nothing to do. */
+  /** One round: fire due schedules, then start sends for a batch of the oldest running broadcast. False when there was nothing to do. */
   async function step(): Promise<boolean> {
     const due = await db.broadcast.findMany({
       where: { state: 'SCHEDULED', scheduledAt: { lte: desk.now() } },
@@ -139,7 +142,7 @@ export function createBroadcastSender(o: BroadcastSenderOptions): BroadcastSende
       select: { id: true, userId: true, user: { select: { blocked: true, bannedAt: true, languageCode: true } } },
     });
     if (batch.length === 0) {
-      // The last sends finish first: then nothing is left to claim, and it is done.
+      // The last sends finish first: then nothing is left to send, and it is done.
       await Promise.allSettled([...inFlight]);
       if (await finishBroadcast(desk, b.id)) {
         lastProgress.delete(b.id);
@@ -148,15 +151,22 @@ export function createBroadcastSender(o: BroadcastSenderOptions): BroadcastSende
       }
       return false;
     }
-    for (const r of batch) {
+    const fresh = batch.filter((r) => !assigned.has(r.id));
+    if (fresh.length === 0) {
+      await Promise.race(inFlight);
+      return true;
+    }
+    for (const r of fresh) {
       while (inFlight.size >= o.concurrency) await Promise.race(inFlight);
       if (!running || holdUntil > Date.now()) break;
-      // Claimed only while the broadcast runs: paused or cancelled, the rest waits.
-      if (!(await claim(r.id))) break;
-      // A bug in one send is logged; its row stays SENDING, so it is never sent again (it counts as failed at the next start).
+      assigned.add(r.id);
+      // A bug in one send is logged; a row it claimed stays SENDING, so it is never sent again (it counts as failed at the next start).
       const task: Promise<void> = deliver(b, r)
         .catch((error: unknown) => logger.error({ broadcast_id: b.id, err: error instanceof Error ? error.stack : String(error) }, 'broadcasts: a send failed'))
-        .finally(() => inFlight.delete(task));
+        .finally(() => {
+          assigned.delete(r.id);
+          inFlight.delete(task);
+        });
       inFlight.add(task);
     }
     return true;
@@ -172,9 +182,13 @@ export function createBroadcastSender(o: BroadcastSenderOptions): BroadcastSende
   async function deliver(b: Broadcast, r: Recipient): Promise<void> {
     const userId = Number(r.userId);
     let result: Result;
-    if (r.user.bannedAt || r.user.blocked) result = { state: 'SKIPPED' };
-    else {
-      const outcome = await send(b, userId, r.user.languageCode);
+    if (r.user.bannedAt || r.user.blocked) {
+      if (!(await claim(r.id))) return;
+      result = { state: 'SKIPPED' };
+    } else {
+      const outcome = await send(b, r, userId);
+      // Paused or cancelled while it waited for its slot: it stays PENDING.
+      if (outcome === 'calledOff') return;
       if (outcome === 'retry') {
         await retryDb(() => write(db, (tx) => tx.broadcastRecipient.updateMany({ where: { id: r.id, state: 'SENDING' }, data: { state: 'PENDING' } })));
         return;
@@ -185,20 +199,26 @@ export function createBroadcastSender(o: BroadcastSenderOptions): BroadcastSende
     progress(b.id);
   }
 
-  /** The copy (and the NPS question); 'retry': the recipient goes back to PENDING (Telegram is down, or the broadcast paused). */
-  async function send(b: Broadcast, userId: number, languageCode: string | null): Promise<Result | 'retry'> {
+  /**
+   * The copy (and the NPS question). 'calledOff': not claimed, nothing sent;
+   * 'retry': claimed, not sent, back to PENDING (Telegram is down, or the broadcast paused itself).
+   */
+  async function send(b: Broadcast, r: Recipient, userId: number): Promise<Result | 'retry' | 'calledOff'> {
     const to: Place = { chat: 'user', userId };
     let messageId: number;
     try {
-      [messageId] = (await courier.copy(GENERAL, [b.sourceMessageId], to)) as [number];
+      // Claimed once the slot is there, right before it goes out; a stopping sender starts nothing new.
+      const beforeSend = async () => running && (await retryDb(() => claim(r.id)));
+      [messageId] = (await courier.copy(GENERAL, [b.sourceMessageId], to, { beforeSend })) as [number];
     } catch (error) {
+      if (error instanceof SendCalledOff) return 'calledOff';
       return refused(b, userId, error);
     }
     failures = 0;
     let questionMessageId: number | null = null;
     if (b.nps) {
       try {
-        questionMessageId = await courier.post(to, { text: textsFor(languageOf(languageCode)).broadcast.nps.question, keyboard: npsKeyboard(b.id) });
+        questionMessageId = await courier.post(to, { text: textsFor(languageOf(r.user.languageCode)).broadcast.nps.question, keyboard: npsKeyboard(b.id) });
       } catch (error) {
         // The message itself arrived; only the question did not (the user blocked the bot in between, say).
         logger.info({ broadcast_id: b.id, user_id: userId, err: String(error) }, 'broadcasts: the NPS question did not go out');

@@ -4,7 +4,7 @@
 // Telegram's refusals become DeliveryErrors.
 import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { Logger } from '../logger.js';
-import { DeliveryError, type CopyOptions, type Courier, type DeliveryFailure, type Place, type Post } from './courier.js';
+import { DeliveryError, SendCalledOff, type CopyOptions, type Courier, type DeliveryFailure, type Place, type Post } from './courier.js';
 import type { Priority, RateLimiter, Target } from './rate-limiter.js';
 
 export function classifyTelegramError(error: unknown): DeliveryError | undefined {
@@ -63,11 +63,23 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger, on4
   const targetOf = (p: Place): Target => (p.chat === 'support' ? { kind: 'group', chatId: chatOf(p) } : { kind: 'private', chatId: p.userId });
 
   /** One call: wait for a slot, send, obey 429s by sending the same call again. */
-  async function call<T>(place: Place, slots: number, send: () => Promise<T>, opts: { tolerateNotModified?: boolean } = {}): Promise<T | undefined> {
+  async function call<T>(
+    place: Place,
+    slots: number,
+    send: () => Promise<T>,
+    opts: { tolerateNotModified?: boolean; beforeSend?: (() => Promise<boolean>) | undefined } = {},
+  ): Promise<T | undefined> {
     const target = targetOf(place);
+    let before = opts.beforeSend;
     for (;;) {
       const answered = await limiter.acquire(target, slots, priority);
       try {
+        // Once: a retry after a 429 is the same send.
+        if (before) {
+          const go = await before();
+          before = undefined;
+          if (!go) throw new SendCalledOff('called off before sending');
+        }
         return await send();
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 429) {
@@ -98,18 +110,22 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger, on4
 
   async function copyOnce(from: Place, ids: number[], to: Place, opts: CopyOptions): Promise<number[]> {
     if (ids.length === 1) {
-      const copied = await call(to, 1, () =>
-        api.copyMessage(chatOf(to), chatOf(from), ids[0]!, {
-          ...thread(to),
-          ...replyParams(opts.replyTo),
-          ...(opts.caption ? { caption: opts.caption.text, ...(opts.caption.entities?.length ? { caption_entities: opts.caption.entities } : {}) } : {}),
-          ...(opts.keyboard ? { reply_markup: opts.keyboard } : {}),
-        }),
+      const copied = await call(
+        to,
+        1,
+        () =>
+          api.copyMessage(chatOf(to), chatOf(from), ids[0]!, {
+            ...thread(to),
+            ...replyParams(opts.replyTo),
+            ...(opts.caption ? { caption: opts.caption.text, ...(opts.caption.entities?.length ? { caption_entities: opts.caption.entities } : {}) } : {}),
+            ...(opts.keyboard ? { reply_markup: opts.keyboard } : {}),
+          }),
+        { beforeSend: opts.beforeSend },
       );
       return [copied!.message_id];
     }
     // copyMessages keeps an album together (and takes no reply parameters).
-    const copied = await call(to, ids.length, () => api.copyMessages(chatOf(to), chatOf(from), ids, thread(to)));
+    const copied = await call(to, ids.length, () => api.copyMessages(chatOf(to), chatOf(from), ids, thread(to)), { beforeSend: opts.beforeSend });
     return copied!.map((m) => m.message_id);
   }
 

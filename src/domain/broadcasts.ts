@@ -162,7 +162,9 @@ export type ActOutcome =
   | { outcome: 'nps'; on: boolean }
   | { outcome: 'sending'; count: number }
   | { outcome: 'scheduled' | 'paused' | 'resumed' | 'cancelled' }
-  | { outcome: 'empty' | 'timePassed' | 'stale' | 'forged' };
+  | { outcome: 'empty' | 'timePassed' | 'stale' | 'forged' }
+  /** The message pressed was posted, but its id is not recorded yet (a press right away, a slow database): ask again in a moment. */
+  | { outcome: 'notYet' };
 
 /** Which of the broadcast's messages a press must come from (`drop`: /broadcasts, any message). */
 const BUTTONS_ON: Record<PanelAction, 'controlMessageId' | 'progressMessageId' | null> = {
@@ -184,7 +186,12 @@ export async function actOnBroadcast(
   const result = await decide(desk, async (store, send): Promise<ActOutcome> => {
     const b = await store.broadcast(p.broadcastId);
     const on = BUTTONS_ON[p.action];
-    if (!b || (on && b[on] !== p.messageId)) return { outcome: 'forged' };
+    if (!b) return { outcome: 'forged' };
+    if (on && b[on] === null) {
+      const posted = on === 'controlMessageId' ? b.previewMessageId !== null && (b.state === 'DRAFT' || b.state === 'SCHEDULED') : b.startedAt !== null;
+      return { outcome: posted ? 'notYet' : 'forged' };
+    }
+    if (on && b[on] !== p.messageId) return { outcome: 'forged' };
     const now = desk.now();
     const actorName = displayName(p.admin);
     const queue = broadcastQueue(b.id);

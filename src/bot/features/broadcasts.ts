@@ -13,6 +13,7 @@ import { type ListedBroadcast, renderList } from '../../domain/broadcast-text.js
 import { actOnBroadcast, type ActOutcome, answerNps, excerptOf, formatWhen, npsOf, parseWhen, startDraft } from '../../domain/broadcasts.js';
 import type { Desk } from '../../domain/desk.js';
 import { languageOf, textsFor } from '../../i18n/index.js';
+import { sleep } from '../../lib/sleep.js';
 import { broadcastData, npsData } from '../callback-data/broadcasts.js';
 import type { Context } from '../context.js';
 import { threadOf } from '../conversation.js';
@@ -23,6 +24,9 @@ export const broadcasts = new Composer<Context>();
 
 /** /broadcasts shows this many finished ones. */
 const RECENT = 5;
+/** A press on a message whose id is not recorded yet is tried again this often, for up to 2 s. */
+const NOT_YET_WAIT_MS = 200;
+const NOT_YET_TRIES = 10;
 
 const inMainGroup = (ctx: Context) => ctx.chat?.id === ctx.config.SUPPORT_CHAT_ID;
 
@@ -101,7 +105,12 @@ broadcasts.callbackQuery(broadcastData.trigger, async (ctx) => {
     await ctx.answerCallbackQuery({ text: desk.managerTexts.broadcast.onlyAdmins, show_alert: true });
     return;
   }
-  const result = await actOnBroadcast(desk, { ...press, messageId: message.message_id, admin: ctx.from });
+  let result = await actOnBroadcast(desk, { ...press, messageId: message.message_id, admin: ctx.from });
+  // The message's id is recorded just after Telegram took it: a press right away can come first.
+  for (let attempt = 1; result.outcome === 'notYet' && attempt <= NOT_YET_TRIES; attempt++) {
+    await sleep(NOT_YET_WAIT_MS);
+    result = await actOnBroadcast(desk, { ...press, messageId: message.message_id, admin: ctx.from });
+  }
   ctx.log.info({ broadcast_id: press.broadcastId, action: press.action, outcome: result.outcome }, 'broadcast button');
   await ctx.answerCallbackQuery({ text: answerText(desk, result) });
 });
@@ -116,6 +125,7 @@ function answerText(desk: Desk, r: ActOutcome): string {
     case 'sending':
       return a.sending(r.count);
     case 'forged':
+    case 'notYet':
       return desk.managerTexts.buttonOutdated;
     default:
       return a[r.outcome];
