@@ -15,6 +15,7 @@ import { checkDatabase, DatabaseStartupError } from './db/startup-check.js';
 import { createLease } from './db/lease.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createBoardTimer } from './delivery/board-timer.js';
+import { createBroadcastSender } from './delivery/broadcast-sender.js';
 import { createJobHandlers, outboxLanes } from './delivery/jobs/index.js';
 import { GROUP_QUEUE } from './delivery/jobs/notice.js';
 import { Outbox } from './delivery/outbox.js';
@@ -66,13 +67,27 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const relayApi = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT });
   const metrics = createMetrics();
   let metricsServer: Server | undefined;
-  const limiter = new RateLimiter({ privateChat: config.LIMIT_PRIVATE_CHAT, group: config.LIMIT_GROUP, global: config.LIMIT_GLOBAL });
+  const limiter = new RateLimiter({
+    privateChat: config.LIMIT_PRIVATE_CHAT,
+    group: config.LIMIT_GROUP,
+    global: config.LIMIT_GLOBAL,
+    lowPriority: { limit: config.BROADCAST_RATE, windowMs: 1000 },
+  });
   const courier = createTelegramCourier({
     api: relayApi,
     supportChatId: config.SUPPORT_CHAT_ID,
     limiter,
     logger,
     on429: (scope) => metrics.telegram429.inc({ scope }),
+  });
+  // Broadcasts' own courier: the same limiter, asked with low priority, so the relay's traffic always goes first.
+  const broadcastCourier = createTelegramCourier({
+    api: relayApi,
+    supportChatId: config.SUPPORT_CHAT_ID,
+    limiter,
+    logger,
+    on429: (scope) => metrics.telegram429.inc({ scope }),
+    priority: 'low',
   });
   const settings = createDeskSettings(
     { managerLanguage: config.MANAGER_LANGUAGE, greetings: { ru: config.GREETING_RU, en: config.GREETING_EN }, floodLimit: config.FLOOD_LIMIT },
@@ -119,7 +134,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     boardPeriodMs: config.QUEUE_BOARD_SECONDS * 1000,
     queueChanged: () => boardTimer.nudge(),
     flood: createFloodGuard(config.FLOOD_WINDOW_SECONDS),
+    broadcasts: { progressPeriodMs: config.BROADCAST_PROGRESS_SECONDS * 1000, changed: () => broadcasts.wake() },
   };
+  // Like the board, it sends only while this instance serves.
+  const broadcasts = createBroadcastSender({ desk, courier: broadcastCourier, logger, concurrency: Math.min(8, config.BROADCAST_RATE) });
   // Runs only while this instance serves: a standby, or one that lost its lease, sends nothing.
   const boardTimer = createBoardTimer({ periodMs: desk.boardPeriodMs, look: () => refreshBoard(desk), logger });
   const threads = createTopicThreads(desk);
@@ -188,6 +206,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       boardTimer.start();
       autoClose.start();
       weekly.start();
+      broadcasts.start();
     });
 
   // Conversations older than the admins' retention period are erased every
@@ -264,6 +283,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     outbox.pause();
     void autoClose.stop();
     void weekly.stop();
+    void broadcasts.stop();
     await inTurn(async () => {
       if (runner?.isRunning()) await runner.stop().catch(() => undefined);
       logger.warn('stopped polling and sending');
@@ -321,6 +341,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         clearInterval(retentionTimer);
         boardTimer.stop();
         const sweepDone = Promise.all([autoClose.stop(), weekly.stop()]);
+        // Its sends in flight finish and are recorded before the database closes.
+        const broadcastsDone = broadcasts.stop(4_000);
         if (runner?.isRunning()) await runner.stop().catch(() => undefined);
         // runner.stop() does not wait for middleware still running. The waits
         // are bounded (about 8 s in all) to finish within Docker's 10 s grace.
@@ -329,6 +351,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         await updates.close();
         await sweepDone;
         await outbox.stop(4_000);
+        await broadcastsDone;
         await db.close();
         await lease.release();
         await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));

@@ -93,6 +93,24 @@ export const configSchema = z.object({
     .regex(/^[1-9]\d{0,5}$/, 'must be a whole number of seconds, like 600')
     .transform(Number)
     .prefault('600'),
+  /**
+   * Broadcasts (/broadcast): at most this many messages a second, and only
+   * from the global budget the relay leaves (see delivery/rate-limiter.ts).
+   */
+  BROADCAST_RATE: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,3}$/, 'must be a whole number of messages per second, like 25')
+    .transform(Number)
+    .refine((n) => n <= 1000, 'must be at most 1000 messages per second')
+    .prefault('25'),
+  /** A broadcast's progress message in General is edited at most once per this many seconds (the group's 20 a minute). */
+  BROADCAST_PROGRESS_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,4}$/, 'must be a whole number of seconds, like 30')
+    .transform(Number)
+    .prefault('30'),
   /** Serve Prometheus metrics (/metrics) and a health check (/health) on this port; unset: off. */
   METRICS_PORT: z
     .string()

@@ -18,6 +18,7 @@ import { autoReplies } from './features/auto-replies.js';
 import { cannedAnswers } from './features/canned-answers.js';
 import { bannedUsers } from './features/banned-users.js';
 import { bans } from './features/bans.js';
+import { broadcasts } from './features/broadcasts.js';
 import { categories } from './features/categories.js';
 import { edits } from './features/edits.js';
 import { greeting } from './features/greeting.js';
@@ -99,6 +100,7 @@ export function createBot(config: Config, deps: BotDeps) {
     .use(
       settings,
       bannedUsers,
+      broadcasts,
       greeting,
       categories,
       autoReplies,

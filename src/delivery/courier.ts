@@ -43,6 +43,17 @@ export interface CopyOptions {
   /** Replaces the caption of a single media message (a canned answer's, with its placeholders filled in). */
   caption?: { text: string; entities?: MessageEntity[] | undefined };
   keyboard?: InlineKeyboardMarkup;
+  /**
+   * Called once the copy has its slot under Telegram's limits, right before
+   * it goes out; false calls it off (SendCalledOff). A broadcast claims its
+   * recipient here, so a crash can only cut off a send that was leaving.
+   */
+  beforeSend?: () => Promise<boolean>;
+}
+
+/** beforeSend said no: nothing was sent. */
+export class SendCalledOff extends Error {
+  override name = 'SendCalledOff';
 }
 
 /** New content of a relayed message the sender edited. */

@@ -13,6 +13,12 @@
 // waiting, so the queues take turns, and none can be starved by others that
 // happen to wake first. A batch (an album) that needs several slots is not
 // overtaken by single sends behind it.
+//
+// Low-priority sends (broadcasts) come after all of that: they take their
+// own pace (`lowPriority`), never a slot a normal send is waiting for (in the
+// target's line, or held only by the global window), and never the last
+// sixth of the global window, so a user's message or a manager's reply
+// arriving mid-broadcast finds room at once instead of waiting behind it.
 
 export interface Rate {
   limit: number;
@@ -23,6 +29,16 @@ export interface LimiterConfig {
   privateChat: Rate | null;
   group: Rate | null;
   global: Rate | null;
+  /** Low-priority sends (broadcasts): at most this many, from what normal sends leave of the global window. */
+  lowPriority?: Rate | null;
+}
+
+/** Normal: the relay and the bot's own messages. Low: broadcasts, which only take what the relay leaves. */
+export type Priority = 'normal' | 'low';
+
+/** How much of the global window low-priority sends leave free, always: a sixth (5 of Telegram's 30 a second), at least one. */
+function reserveOf(global: Rate | null): number {
+  return global ? Math.max(1, Math.ceil(global.limit / 6)) : 0;
 }
 
 import { sleep } from '../lib/sleep.js';
@@ -103,6 +119,11 @@ class Window {
     for (let i = 0; i < count; i++) this.times.push(at);
   }
 
+  /** Sends waiting in this window's line (for its slots). */
+  get waiting(): number {
+    return this.queued;
+  }
+
   get idle(): boolean {
     return this.times.length === 0 && this.inFlight === 0 && this.queued === 0 && this.blockedUntil <= Date.now();
   }
@@ -111,9 +132,15 @@ class Window {
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
   private readonly all: Window;
+  private readonly low: Window;
+  private readonly reserve: number;
+  /** Normal sends held up only by the global window: low-priority sends step aside while there are any. */
+  private globalWaiters = 0;
 
   constructor(private readonly config: LimiterConfig) {
     this.all = new Window(config.global);
+    this.low = new Window(config.lowPriority ?? null);
+    this.reserve = reserveOf(config.global);
   }
 
   private windowFor(target: Target): Window {
@@ -130,37 +157,77 @@ export class RateLimiter {
    * Waits until `count` sends to the target fit, counts them, and returns the
    * function to call when Telegram has answered.
    */
-  async acquire(target: Target, count = 1): Promise<() => void> {
+  async acquire(target: Target, count = 1, priority: Priority = 'normal'): Promise<() => void> {
+    if (priority === 'low') return this.acquireLow(target, count);
     // Even a call that takes no slot (reopening a topic) waits out a 429 on
     // its target; it takes no turn in the line either, having no slot to wait for.
     const w = this.windowFor(target);
     const next = count > 0 ? await w.inLine() : undefined;
+    let waitingForAll = false;
     try {
       for (;;) {
         const now = Date.now();
-        const wait = Math.max(w.waitMs(now, count), this.all.waitMs(now, count));
-        if (wait <= 0) {
-          w.start(count);
-          this.all.start(count);
-          return () => {
-            const done = Date.now();
-            w.answered(done, count);
-            this.all.answered(done, count);
-            this.forgetIdle();
-          };
+        const own = w.waitMs(now, count);
+        const all = this.all.waitMs(now, count);
+        if (all > 0 && own <= 0 && !waitingForAll) {
+          waitingForAll = true;
+          this.globalWaiters++;
         }
+        const wait = Math.max(own, all);
+        if (wait <= 0) return this.take(w, count);
         await sleep(wait);
+      }
+    } finally {
+      if (waitingForAll) this.globalWaiters--;
+      next?.();
+    }
+  }
+
+  /**
+   * A low-priority send: in its own line and at its own pace, and only when
+   * no normal send waits for this target or for the global window, and the
+   * global window keeps its reserve free afterwards. It takes no place in the
+   * target's line, so it never holds up a normal send to the same chat.
+   */
+  private async acquireLow(target: Target, count: number): Promise<() => void> {
+    const w = this.windowFor(target);
+    const next = count > 0 ? await this.low.inLine() : undefined;
+    try {
+      for (;;) {
+        const now = Date.now();
+        const wait = Math.max(w.waitMs(now, count), this.low.waitMs(now, count), this.all.waitMs(now, count + this.reserve));
+        const normalWaiting = this.globalWaiters > 0 || w.waiting > 0;
+        if (wait <= 0 && !normalWaiting) return this.take(w, count, this.low);
+        await sleep(Math.max(wait, normalWaiting ? IN_FLIGHT_POLL_MS : 0));
       }
     } finally {
       next?.();
     }
   }
 
-  /** Telegram said 429: nothing goes to this target for retryAfter seconds. */
-  penalize(target: Target, retryAfterSeconds: number): void {
+  private take(w: Window, count: number, also?: Window): () => void {
+    w.start(count);
+    this.all.start(count);
+    also?.start(count);
+    return () => {
+      const done = Date.now();
+      w.answered(done, count);
+      this.all.answered(done, count);
+      also?.answered(done, count);
+      this.forgetIdle();
+    };
+  }
+
+  /**
+   * Telegram said 429: nothing goes to this target for retryAfter seconds. A
+   * low-priority send's 429 holds every low-priority send as well: a
+   * broadcast that is told to slow down slows down as a whole.
+   */
+  penalize(target: Target, retryAfterSeconds: number, priority: Priority = 'normal'): void {
     const until = Date.now() + retryAfterSeconds * 1000;
     const w = this.windowFor(target);
     w.blockedUntil = Math.max(w.blockedUntil, until);
+    if (priority === 'low') this.low.blockedUntil = Math.max(this.low.blockedUntil, until);
   }
 
   /** Drops per-chat state nobody needs any more, so memory stays flat with many users. */

@@ -4,12 +4,12 @@
 // Telegram's refusals become DeliveryErrors.
 import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { Logger } from '../logger.js';
-import { DeliveryError, type CopyOptions, type Courier, type DeliveryFailure, type Place, type Post } from './courier.js';
-import type { RateLimiter, Target } from './rate-limiter.js';
+import { DeliveryError, SendCalledOff, type CopyOptions, type Courier, type DeliveryFailure, type Place, type Post } from './courier.js';
+import type { Priority, RateLimiter, Target } from './rate-limiter.js';
 
 export function classifyTelegramError(error: unknown): DeliveryError | undefined {
   if (error instanceof DeliveryError) return error;
-  if (error instanceof HttpError) return new DeliveryError('unavailable', error.message);
+  if (error instanceof HttpError) return new DeliveryError('unavailable', networkDescription(error));
   if (!(error instanceof GrammyError)) return undefined;
   const migratedTo = error.parameters.migrate_to_chat_id;
   // The admin must point SUPPORT_CHAT_ID at the new chat: say which one.
@@ -34,6 +34,16 @@ export function classifyTelegramError(error: unknown): DeliveryError | undefined
   return new DeliveryError(failure, d);
 }
 
+/**
+ * With the system's error code (ECONNREFUSED, ECONNRESET, …): whether the
+ * request can have reached Telegram depends on it (a broadcast never sends
+ * again what may have arrived, see delivery/broadcast-sender.ts).
+ */
+function networkDescription(error: HttpError): string {
+  const code = (error.error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
+}
+
 const notModified = /not modified|TOPIC_NOT_MODIFIED/;
 
 export interface CourierDeps {
@@ -43,26 +53,40 @@ export interface CourierDeps {
   supportChatId: number;
   limiter: RateLimiter;
   logger: Logger;
+  /** Low: a broadcast's courier, which only takes what the relay leaves of the budget (see rate-limiter.ts). */
+  priority?: Priority;
 }
 
-export function createTelegramCourier({ api, supportChatId, limiter, logger, on429 }: CourierDeps): Courier {
+export function createTelegramCourier({ api, supportChatId, limiter, logger, on429, priority = 'normal' }: CourierDeps): Courier {
   const chatOf = (p: Place) => (p.chat === 'support' ? (p.chatId ?? supportChatId) : p.userId);
   // Each group has its own budget: a category's own group adds capacity.
   const targetOf = (p: Place): Target => (p.chat === 'support' ? { kind: 'group', chatId: chatOf(p) } : { kind: 'private', chatId: p.userId });
 
   /** One call: wait for a slot, send, obey 429s by sending the same call again. */
-  async function call<T>(place: Place, slots: number, send: () => Promise<T>, opts: { tolerateNotModified?: boolean } = {}): Promise<T | undefined> {
+  async function call<T>(
+    place: Place,
+    slots: number,
+    send: () => Promise<T>,
+    opts: { tolerateNotModified?: boolean; beforeSend?: (() => Promise<boolean>) | undefined } = {},
+  ): Promise<T | undefined> {
     const target = targetOf(place);
+    let before = opts.beforeSend;
     for (;;) {
-      const answered = await limiter.acquire(target, slots);
+      const answered = await limiter.acquire(target, slots, priority);
       try {
+        // Once: a retry after a 429 is the same send.
+        if (before) {
+          const go = await before();
+          before = undefined;
+          if (!go) throw new SendCalledOff('called off before sending');
+        }
         return await send();
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 429) {
           const retryAfter = error.parameters.retry_after ?? 1;
-          limiter.penalize(target, retryAfter);
+          limiter.penalize(target, retryAfter, priority);
           on429?.(target.kind);
-          logger.warn({ method: error.method, chat_id: chatOf(place), retry_after: retryAfter }, 'Telegram asked to slow down (429)');
+          logger.warn({ method: error.method, chat_id: chatOf(place), retry_after: retryAfter, priority }, 'Telegram asked to slow down (429)');
           continue;
         }
         if (opts.tolerateNotModified && error instanceof GrammyError && notModified.test(error.description)) return undefined;
@@ -86,18 +110,22 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger, on4
 
   async function copyOnce(from: Place, ids: number[], to: Place, opts: CopyOptions): Promise<number[]> {
     if (ids.length === 1) {
-      const copied = await call(to, 1, () =>
-        api.copyMessage(chatOf(to), chatOf(from), ids[0]!, {
-          ...thread(to),
-          ...replyParams(opts.replyTo),
-          ...(opts.caption ? { caption: opts.caption.text, ...(opts.caption.entities?.length ? { caption_entities: opts.caption.entities } : {}) } : {}),
-          ...(opts.keyboard ? { reply_markup: opts.keyboard } : {}),
-        }),
+      const copied = await call(
+        to,
+        1,
+        () =>
+          api.copyMessage(chatOf(to), chatOf(from), ids[0]!, {
+            ...thread(to),
+            ...replyParams(opts.replyTo),
+            ...(opts.caption ? { caption: opts.caption.text, ...(opts.caption.entities?.length ? { caption_entities: opts.caption.entities } : {}) } : {}),
+            ...(opts.keyboard ? { reply_markup: opts.keyboard } : {}),
+          }),
+        { beforeSend: opts.beforeSend },
       );
       return [copied!.message_id];
     }
     // copyMessages keeps an album together (and takes no reply parameters).
-    const copied = await call(to, ids.length, () => api.copyMessages(chatOf(to), chatOf(from), ids, thread(to)));
+    const copied = await call(to, ids.length, () => api.copyMessages(chatOf(to), chatOf(from), ids, thread(to)), { beforeSend: opts.beforeSend });
     return copied!.map((m) => m.message_id);
   }
 

@@ -34,6 +34,8 @@ export interface Desk {
   queueChanged: () => void;
   /** Each user's pace: anti-flood (domain/flood.ts). */
   flood: FloodGuard;
+  /** Broadcasts: how often their progress message may change (BROADCAST_PROGRESS_SECONDS), and a nudge to their sender (one was confirmed or resumed). */
+  broadcasts: { progressPeriodMs: number; changed: () => void };
 }
 
 /** The main supergroup (SUPPORT_CHAT_ID), or a category's own. */

@@ -30,6 +30,7 @@ export function renderReport(t: Texts, r: Report, label: string): string {
   lines.push(s.waitingLong(r.waitingLong, r.waitingThresholdMinutes), '', s.quality);
   if (r.ratings === 0) lines.push(s.noRatings);
   else lines.push(s.csat(percent(r.positive, r.ratings), r.ratings), s.responseRate(percent(r.ratings, r.surveys), r.surveys), s.low(r.low));
+  if (r.nps) lines.push(t.broadcast.npsLine(r.nps.score, r.nps.answers, r.nps.promoters, r.nps.detractors));
   if (r.managers.length) {
     lines.push('', s.perManager);
     for (const m of r.managers) {

@@ -4,6 +4,7 @@
 // nothing of how the report is shown (see report-text.ts and
 // reports/chart.ts).
 import { fullName } from './people.js';
+import { npsOf, type Nps } from './broadcasts.js';
 import { categoryLabel } from './categories.js';
 import type { Desk } from './desk.js';
 import { addDays, keepsHours, localParts, startOfLocalDay, workingMillis } from './working-hours.js';
@@ -54,6 +55,8 @@ export interface Report {
   positive: number;
   low: number;
   surveys: number;
+  /** Product surveys (broadcasts with the NPS question): the answers given in the period; null when there were none. */
+  nps: Nps | null;
   managers: ManagerScore[];
   categories: { label: string; opened: number }[];
   /** Tickets opened per hour of day (local), 0-23: when requests come in. */
@@ -125,6 +128,7 @@ export async function readReport(desk: Desk, period: Period): Promise<Report> {
     }),
   ]);
 
+  const npsScores = await desk.store.npsScores({ answeredAt: inPeriod });
   const working = keepsHours(hours);
   const answered = tickets.filter((t) => t.firstResponseAt !== null);
   const firstResponse = answered.map((t) => t.firstResponseAt!.getTime() - t.openedAt.getTime());
@@ -205,6 +209,7 @@ export async function readReport(desk: Desk, period: Period): Promise<Report> {
     positive: ratings.filter((r) => r.score! >= 4).length,
     low: ratings.filter((r) => r.score! <= 2).length,
     surveys,
+    nps: npsOf(npsScores.map((a) => a.score)),
     managers: [...scores.values()].sort((a, b) => b.replies - a.replies || a.name.localeCompare(b.name)),
     categories: [...categories].map(([label, opened]) => ({ label, opened })).sort((a, b) => b.opened - a.opened),
     hours: byHour,

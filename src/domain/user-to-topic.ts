@@ -6,6 +6,7 @@ import { answerAutomatically } from './auto-replies.js';
 import { takeRatingComment } from './ratings.js';
 import type { MessageContent } from './transcript.js';
 import { relayFromBanned } from './bans.js';
+import { quoteBroadcast } from './broadcasts.js';
 import { categorizeNewTicket, categoryTag } from './categories.js';
 import { groupOfCategory, switchTopic } from './ticket-moves.js';
 import { decide, topicQueue, userQueue, type Desk } from './desk.js';
@@ -124,6 +125,8 @@ export async function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Pr
         languageCode: user.languageCode,
       });
     }
+    // A reply to a broadcast: the managers see which one, before the copy.
+    if (msg.replyToMessageId !== undefined) await quoteBroadcast(desk, store, send, userId, msg.replyToMessageId);
     const message = await store.addMessage({
       ticketId: ticket.id,
       userId,

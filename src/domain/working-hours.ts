@@ -261,6 +261,11 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   return new Date(zonedInstant(date, 0, timeZone));
 }
 
+/** The instant a zone's clocks show `minutes` past midnight of a local date (a scheduled broadcast's time). */
+export function localInstant(date: string, minutes: number, timeZone: string): Date {
+  return new Date(zonedInstant(date, minutes, timeZone));
+}
+
 /** The local date `days` after `date` (negative: before). */
 export function addDays(date: string, days: number): string {
   return dateOf(dateMs(date) + days * DAY);

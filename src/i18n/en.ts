@@ -1,3 +1,4 @@
+import { broadcastsEn } from './broadcasts.js';
 import type { Texts } from './texts.js';
 
 export const en: Texts = {
@@ -387,4 +388,5 @@ export const en: Texts = {
     off: '⏸ Off',
     changed: (w) => `weekly report: ${w ?? 'off'}`,
   },
+  broadcast: broadcastsEn,
 };

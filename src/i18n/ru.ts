@@ -1,3 +1,4 @@
+import { broadcastsRu } from './broadcasts.js';
 import type { Texts } from './texts.js';
 
 export const ru: Texts = {
@@ -387,6 +388,7 @@ export const ru: Texts = {
     off: '⏸ Выключить',
     changed: (w) => `отчёт за неделю: ${w ?? 'выключен'}`,
   },
+  broadcast: broadcastsRu,
 };
 
 /** 1 день, 3 дня, 7 дней, 21 день. */

@@ -6,6 +6,7 @@
 // check that Russian and English stay complete; Fluent files would give
 // neither without extra tooling.
 import type { TicketStatus } from '../domain/status.js';
+import type { BroadcastTexts } from './broadcasts.js';
 
 export interface Texts {
   // --- to the user ---
@@ -162,6 +163,8 @@ export interface Texts {
     button: string;
   };
   flood: FloodTexts;
+  /** Broadcasts and product surveys (NPS): see ./broadcasts.ts. */
+  broadcast: BroadcastTexts;
 }
 
 /** Anti-flood (domain/flood.ts): a setting in /settings, and a line in a flooding user's topic. */

@@ -80,3 +80,50 @@ test('sends waiting for one target go in the order they asked: a single send doe
   await Promise.all([album, single]);
   assert.deepEqual(order, ['album', 'single']);
 });
+
+test('low-priority sends (broadcasts) keep to their own pace and leave a sixth of the global window for normal sends', async () => {
+  // Bugs caught: a broadcast filling the whole global window, so the next
+  // user's message waits for it to expire; a broadcast faster than its rate.
+  const limiter = new RateLimiter({ privateChat: null, group: null, global: { limit: 6, windowMs: 2000 }, lowPriority: { limit: 4, windowMs: 2000 } });
+  const t0 = Date.now();
+  const low: number[] = [];
+  const all = Array.from({ length: 5 }, (_, i) =>
+    limiter.acquire({ kind: 'private', chatId: 100 + i }, 1, 'low').then((done) => {
+      low.push(Date.now() - t0);
+      done();
+    }),
+  );
+  await sleep(200);
+  assert.equal(low.length, 4, `the broadcast's own pace: ${low}`);
+  // The global window holds 4 of 6: a normal send finds room at once.
+  (await limiter.acquire({ kind: 'private', chatId: 1 }))();
+  assert.ok(Date.now() - t0 < 1500, 'a normal send is not held up');
+  await Promise.all(all);
+  assert.ok(low[4]! >= 2000, `the fifth low-priority send waits for the next window: ${low}`);
+
+  // However fast the broadcast may go, the last sixth of the global window stays free.
+  const fast = new RateLimiter({ privateChat: null, group: null, global: { limit: 6, windowMs: 2000 }, lowPriority: { limit: 100, windowMs: 2000 } });
+  let admitted = 0;
+  const many = Array.from({ length: 6 }, (_, i) =>
+    fast.acquire({ kind: 'private', chatId: 200 + i }, 1, 'low').then((done) => {
+      admitted++;
+      done();
+    }),
+  );
+  await sleep(200);
+  assert.equal(admitted, 5, 'one slot of six is left free');
+  const t1 = Date.now();
+  (await fast.acquire({ kind: 'private', chatId: 2 }))();
+  assert.ok(Date.now() - t1 < 1500, 'and a normal send takes it at once');
+  await Promise.all(many);
+});
+
+test('a 429 on a low-priority send holds every low-priority send, and only the target for normal ones', async () => {
+  const limiter = new RateLimiter({ privateChat: null, group: null, global: null, lowPriority: null });
+  limiter.penalize({ kind: 'private', chatId: 7 }, 2, 'low');
+  const t0 = Date.now();
+  const normal = limiter.acquire({ kind: 'private', chatId: 8 }).then(() => Date.now() - t0);
+  const low = limiter.acquire({ kind: 'private', chatId: 9 }, 1, 'low').then(() => Date.now() - t0);
+  assert.ok((await normal) < 1500, 'the relay goes on');
+  assert.ok((await low) >= 1950, 'the broadcast waits out retry_after');
+});

@@ -125,6 +125,7 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
     boardPeriodMs: 60_000,
     queueChanged: () => {},
     flood: createFloodGuard(60),
+    broadcasts: { progressPeriodMs: 30_000, changed: () => {} },
     settings: createDeskSettings({ managerLanguage: 'en', greetings: {} }, logger),
   };
 

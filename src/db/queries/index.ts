@@ -5,6 +5,7 @@ import type { Queryable } from '../client.js';
 import { answerQueries } from './answers.js';
 import { autoCloseQueries } from './auto-close.js';
 import { boardQueries } from './board.js';
+import { broadcastQueries } from './broadcasts.js';
 import { messageQueries } from './messages.js';
 import { peopleQueries } from './people.js';
 import { ratingQueries } from './ratings.js';
@@ -29,5 +30,6 @@ export function createStore(db: Queryable) {
     ...boardQueries(db),
     ...autoCloseQueries(db),
     ...reactionQueries(db),
+    ...broadcastQueries(db),
   };
 }

@@ -5,6 +5,7 @@ import type { Job, JobHandler, Lanes } from '../outbox.js';
 import { clearUserButtons, sendAnswer, showAnswer } from './answers.js';
 import { askCategory } from './ask-category.js';
 import { askRating } from './ask-rating.js';
+import { broadcastPanel, broadcastProgress } from './broadcasts.js';
 import { postExport, postStats } from './reports.js';
 import { checkOrphanTopic } from './check-orphan-topic.js';
 import { copyToTopic } from './copy-to-topic.js';
@@ -52,6 +53,8 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
   postExport,
   updateQueueBoard,
   setReaction,
+  broadcastPanel,
+  broadcastProgress,
 ];
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
