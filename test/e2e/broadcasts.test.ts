@@ -480,8 +480,9 @@ for (const kind of dbKinds) {
         description: 'Too Many Requests: retry after 2',
         parameters: { retry_after: 2 },
       });
-      // The first copy reaches its user, but the answer never comes back.
-      d.tg.dropConnectionNext('copyMessage', 1, { afterHandling: true });
+      // Ann's copy reaches her, but the answer never comes back (Ann's only: which copy goes first is the sender's business).
+      const ann = users[0]!;
+      d.tg.dropConnectionNext('copyMessage', 1, { afterHandling: true, when: (p) => isCopy('copyMessage', p) && Number(p.chat_id) === ann.id });
       await press(d, d.manager, panel, '✅ Send to 5');
       const summary = await waitForSummary(id, '✅ done');
       assert.ok(text(summary)?.includes('Sent 5 / 5 · delivered 4 · blocked 0 · failed 1'), text(summary));

@@ -80,7 +80,7 @@ export class FakeTelegram {
   private readonly limiter: RateLimiter;
   private readonly faults = new Map<string, { error: FaultSpec; remaining: number }>();
   private conditionalFaults: { when: FaultPredicate; error: FaultSpec; remaining: number }[] = [];
-  private readonly drops = new Map<string, { remaining: number; afterHandling: boolean }>();
+  private readonly drops = new Map<string, { remaining: number; afterHandling: boolean; when?: ((params: Params) => boolean) | undefined }>();
   private readonly server: Server;
   private held: HeldPoll | undefined;
   private wakeScheduled = false;
@@ -182,7 +182,7 @@ export class FakeTelegram {
       const lower = method.toLowerCase();
       const handler = lower === 'getupdates' ? (p: Params) => this.getUpdates(p, gone.signal) : this.methods.get(lower);
       if (!handler) throw E.methodNotFound();
-      const drop = this.takeDrop(lower);
+      const drop = this.takeDrop(lower, params);
       if (drop === 'before') {
         record(undefined, true);
         return hangUp();
@@ -241,9 +241,9 @@ export class FakeTelegram {
     return fault.error;
   }
 
-  private takeDrop(method: string): 'before' | 'after' | undefined {
+  private takeDrop(method: string, params: Params): 'before' | 'after' | undefined {
     const drop = this.drops.get(method);
-    if (!drop) return undefined;
+    if (!drop || (drop.when && !drop.when(params))) return undefined;
     if (--drop.remaining <= 0) this.drops.delete(method);
     return drop.afterHandling ? 'after' : 'before';
   }
@@ -609,8 +609,8 @@ export class FakeTelegram {
    * with `afterHandling: true` it is carried out first (a message is sent, a topic created) and
    * only the answer is lost, as when a response goes missing on the way back.
    */
-  dropConnectionNext(method: string, times = 1, opts: { afterHandling?: boolean } = {}): void {
-    this.drops.set(method.toLowerCase(), { remaining: times, afterHandling: opts.afterHandling ?? false });
+  dropConnectionNext(method: string, times = 1, opts: { afterHandling?: boolean; when?: (params: Params) => boolean } = {}): void {
+    this.drops.set(method.toLowerCase(), { remaining: times, afterHandling: opts.afterHandling ?? false, when: opts.when });
   }
 
   /**
