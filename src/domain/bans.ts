@@ -18,7 +18,7 @@ import { decide, topicQueue, type Desk } from './desk.js';
 import { copyIntoTopic, type FloodPace } from './flood.js';
 import { displayName, type Person } from './people.js';
 import type { Actor } from './settings-changes.js';
-import type { IncomingUserMessage } from './user-to-topic.js';
+import { inboundRow, type IncomingUserMessage } from './user-to-topic.js';
 
 /** A reason is for the card and a line in the topic: a sentence, not an essay. */
 export const BAN_REASON_LIMIT = 200;
@@ -126,17 +126,8 @@ export async function relayFromBanned(
   // A user who writes has evidently unblocked the bot.
   if (user.blocked && (await store.setUserBlocked(userId, false))) send(noticeToTopic(userId, desk.managerTexts.userIsBack));
   const previous = await store.lastMessageOf(userId);
-  const message = await store.addMessage({
-    ticketId: null,
-    userId,
-    direction: 'INBOUND',
-    userChatMessageId: msg.messageId,
-    topicMessageId: null,
-    kind: msg.kind,
-    sentAt: msg.sentAt,
-    mediaGroupId: msg.mediaGroupId,
-    replyToSourceId: msg.replyToMessageId,
-  });
+  // Stored like anyone's message (the transcript too), only without a ticket.
+  const message = await store.addMessage(inboundRow(msg, null));
   // A banned user's flood is slowed like anyone's.
   for (const job of copyIntoTopic(desk, { userId, messageRowId: message.id, mediaGroupId: msg.mediaGroupId, now, pace })) send(job);
   const firstOfBan = await store.markBanNotice(userId, now);

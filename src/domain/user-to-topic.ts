@@ -5,6 +5,7 @@
 import { answerAutomatically } from './auto-replies.js';
 import { takeRatingComment } from './ratings.js';
 import type { MessageContent } from './transcript.js';
+import type { NewMessage } from '../db/queries/index.js';
 import { relayFromBanned } from './bans.js';
 import { quoteBroadcast } from './broadcasts.js';
 import { categorizeNewTicket, categoryTag } from './categories.js';
@@ -33,6 +34,25 @@ export interface IncomingUserMessage {
   replyToMessageId?: number | undefined;
   /** What it says (stored for the transcript; its text is matched against the auto-reply rules). */
   content?: MessageContent | undefined;
+}
+
+/**
+ * The row a user's message is stored as: one place for every path that
+ * takes one in (a banned user's too), so none of them forgets a field.
+ */
+export function inboundRow(msg: IncomingUserMessage, ticketId: number | null): NewMessage {
+  return {
+    ticketId,
+    userId: msg.from.id,
+    direction: 'INBOUND',
+    userChatMessageId: msg.messageId,
+    topicMessageId: null,
+    kind: msg.kind,
+    sentAt: msg.sentAt,
+    mediaGroupId: msg.mediaGroupId,
+    replyToSourceId: msg.replyToMessageId,
+    content: msg.content,
+  };
 }
 
 export type UserRelayOutcome =
@@ -127,18 +147,7 @@ export async function relayUserMessage(desk: Desk, msg: IncomingUserMessage): Pr
     }
     // A reply to a broadcast: the managers see which one, before the copy.
     if (msg.replyToMessageId !== undefined) await quoteBroadcast(desk, store, send, userId, msg.replyToMessageId);
-    const message = await store.addMessage({
-      ticketId: ticket.id,
-      userId,
-      direction: 'INBOUND',
-      userChatMessageId: msg.messageId,
-      topicMessageId: null,
-      kind: msg.kind,
-      sentAt: msg.sentAt,
-      mediaGroupId: msg.mediaGroupId,
-      replyToSourceId: msg.replyToMessageId,
-      content: msg.content,
-    });
+    const message = await store.addMessage(inboundRow(msg, ticket.id));
     // At the user's pace: a flood is slowed (domain/flood.ts).
     for (const job of copyIntoTopic(desk, { userId, messageRowId: message.id, mediaGroupId: msg.mediaGroupId, now, pace })) send(job);
     if (msg.content?.text) {

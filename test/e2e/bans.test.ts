@@ -86,6 +86,12 @@ for (const kind of dbKinds) {
       assert.equal(await d.app.db.prisma.statusChange.count(), 2, 'opened ❗️, then 📝 by the reply: nothing since');
       assert.equal(topicName(thread), '📝 Anna');
       assert.equal(await d.app.db.prisma.message.count({ where: { direction: 'INBOUND', ticketId: null, state: 'DELIVERED' } }), 20, 'stored, delivered');
+      const kept = await d.app.db.prisma.message.findMany({ where: { direction: 'INBOUND', ticketId: null }, orderBy: { id: 'asc' } });
+      assert.deepEqual(
+        kept.map((m) => m.text),
+        burst,
+        'what they said is in the transcript like anyone’s',
+      );
 
       // The notice was remembered in the database: a restart does not tell her again.
       await d.restart();
