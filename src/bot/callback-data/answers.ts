@@ -3,13 +3,7 @@
 // the user's verdict on an automatic answer about a ticket (1: it solved
 // it, 0: they still need a person).
 import { z } from 'zod';
-import { createCallbackCodec } from './codec.js';
+import { createCallbackCodec, rowId } from './codec.js';
 
-const id = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(2 ** 31 - 1);
-
-export const cannedPickData = createCallbackCodec('can', z.object({ answerId: id }));
-export const autoReplyVerdictData = createCallbackCodec('auto', z.object({ ticketId: id, solved: z.enum(['0', '1']) }));
+export const cannedPickData = createCallbackCodec('can', z.object({ answerId: rowId }));
+export const autoReplyVerdictData = createCallbackCodec('auto', z.object({ ticketId: rowId, solved: z.enum(['0', '1']) }));

@@ -2,17 +2,13 @@
 // Telegram id; checked against the managers the desk knows, whatever the
 // data says).
 import { z } from 'zod';
-import { createCallbackCodec } from './codec.js';
+import { createCallbackCodec, rowId } from './codec.js';
 
 /** The card's «👤 Assign»: the list for this ticket. */
 export const assignListData = createCallbackCodec(
   'asgl',
   z.object({
-    ticketId: z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(2 ** 31 - 1),
+    ticketId: rowId,
   }),
 );
 

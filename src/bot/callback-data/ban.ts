@@ -2,16 +2,12 @@
 // topic the press came from) and what it asks for. The ban is the user's, not
 // the ticket's; the ticket only proves the card belongs to this topic.
 import { z } from 'zod';
-import { createCallbackCodec } from './codec.js';
+import { createCallbackCodec, rowId } from './codec.js';
 
 export const banData = createCallbackCodec(
   'ban',
   z.object({
-    ticketId: z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(2 ** 31 - 1),
+    ticketId: rowId,
     action: z.enum(['ban', 'unban']),
   }),
 );

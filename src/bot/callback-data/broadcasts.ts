@@ -3,13 +3,7 @@
 // admin rights and for coming from that broadcast's own message before it
 // acts. The users' (`nps`): the broadcast and the score, 0 to 10.
 import { z } from 'zod';
-import { createCallbackCodec } from './codec.js';
-
-const id = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(2 ** 31 - 1);
+import { createCallbackCodec, rowId } from './codec.js';
 
 export const broadcastActions = ['aud', 'nps', 'ok', 'no', 'pause', 'resume', 'stop', 'drop'] as const;
 
@@ -17,9 +11,9 @@ export const broadcastData = createCallbackCodec(
   'bc',
   z.object({
     action: z.enum(broadcastActions),
-    broadcastId: id,
+    broadcastId: rowId,
     arg: z.string().regex(/^[a-z0-9]{0,12}$/),
   }),
 );
 
-export const npsData = createCallbackCodec('nps', z.object({ broadcastId: id, score: z.coerce.number().int().min(0).max(10) }));
+export const npsData = createCallbackCodec('nps', z.object({ broadcastId: rowId, score: z.coerce.number().int().min(0).max(10) }));

@@ -2,13 +2,10 @@
 // or on the greeting (ticket 0). `tcat`: a manager's, from the card (category
 // 0 asks for the list).
 import { z } from 'zod';
-import { createCallbackCodec } from './codec.js';
+import { createCallbackCodec, idOrZero } from './codec.js';
 
-const id = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 31 - 1);
+// 0 stands for «none» here (the greeting's ticket, «show the list»).
+const id = idOrZero;
 
 export const userPickData = createCallbackCodec('pick', z.object({ ticketId: id, categoryId: id.min(1) }));
 export const ticketCategoryData = createCallbackCodec('tcat', z.object({ ticketId: id.min(1), categoryId: id }));

@@ -6,7 +6,7 @@
 // Why not the `callback-data` package the grammY template uses: it converts
 // fields with plain constructors (Number, String), so `status:x:ANY` unpacks
 // to NaN and an arbitrary string; validating with zod here is the point.
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Telegram's limit for callback_data, in bytes. */
 const CALLBACK_DATA_LIMIT = 64;
@@ -38,3 +38,13 @@ export function createCallbackCodec<S extends z.ZodObject>(prefix: string, schem
     },
   };
 }
+
+/** A whole number up to what the id columns hold, 0 included (0 stands for «none» where a button needs it). */
+export const idOrZero = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
+
+/** A database id in callback data: a ticket, an answer, a broadcast. */
+export const rowId = idOrZero.min(1);

@@ -1,15 +1,11 @@
 // The five buttons of a satisfaction survey: the ticket and the score (1-5).
 import { z } from 'zod';
-import { createCallbackCodec } from './codec.js';
+import { createCallbackCodec, rowId } from './codec.js';
 
 export const ratingData = createCallbackCodec(
   'rate',
   z.object({
-    ticketId: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(2 ** 31 - 1),
+    ticketId: rowId,
     score: z.coerce.number().int().min(1).max(5),
   }),
 );

@@ -2,7 +2,23 @@
 // category, a weekday, minutes; 0 when none). Every press is checked for
 // admin rights before the action runs, whatever the data says.
 import { z } from 'zod';
-import { createCallbackCodec } from './codec.js';
+import { createCallbackCodec, idOrZero } from './codec.js';
+
+/** The screens of canned answers and auto-replies (bot/settings/answers.ts runs them). */
+export const answersActions = [
+  'canned',
+  'cannedOne',
+  'cannedRename',
+  'cannedDelete',
+  'cannedDeleteYes',
+  'auto',
+  'autoSwitch',
+  'rule',
+  'ruleNew',
+  'ruleAnswer',
+  'ruleFirstOnly',
+  'ruleDelete',
+] as const;
 
 export const settingsActions = [
   'home',
@@ -38,19 +54,7 @@ export const settingsActions = [
   'autoClose',
   'reactions',
   'floodLimit',
-  // Canned answers and auto-replies (bot/settings/answers.ts).
-  'canned',
-  'cannedOne',
-  'cannedRename',
-  'cannedDelete',
-  'cannedDeleteYes',
-  'auto',
-  'autoSwitch',
-  'rule',
-  'ruleNew',
-  'ruleAnswer',
-  'ruleFirstOnly',
-  'ruleDelete',
+  ...answersActions,
   'save',
   'cancel',
   'close',
@@ -66,11 +70,7 @@ export const settingsData = createCallbackCodec(
   'cfg',
   z.object({
     action: z.enum(settingsActions),
-    arg: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1),
+    arg: idOrZero,
   }),
 );
 

@@ -9,27 +9,10 @@ import { ANSWER_NAME_MAX, deleteCannedAnswer, parseAnswerName, renameCannedAnswe
 import type { Desk } from '../../domain/desk.js';
 import { changeSetting, type Actor } from '../../domain/settings-changes.js';
 import { escapeHtml } from '../../lib/html.js';
-import { settingsButton as button, type SettingsAction } from '../callback-data/settings.js';
-import type { Screen } from './screens.js';
+import { answersActions, settingsButton as button, type SettingsAction } from '../callback-data/settings.js';
+import { kb, shorten, type Screen } from './screens.js';
 
-const kb = (...rows: { text: string; callback_data: string }[][]) => ({ inline_keyboard: rows.filter((r) => r.length > 0) });
 const PREVIEW = 300;
-const shorten = (text: string, max: number) => (text.length <= max ? text : `${Array.from(text.slice(0, max)).slice(0, -1).join('')}…`);
-
-export const answersActions = [
-  'canned',
-  'cannedOne',
-  'cannedRename',
-  'cannedDelete',
-  'cannedDeleteYes',
-  'auto',
-  'autoSwitch',
-  'rule',
-  'ruleNew',
-  'ruleAnswer',
-  'ruleFirstOnly',
-  'ruleDelete',
-] as const satisfies readonly SettingsAction[];
 
 export type AnswersAction = (typeof answersActions)[number];
 export const isAnswersAction = (a: SettingsAction): a is AnswersAction => (answersActions as readonly string[]).includes(a);

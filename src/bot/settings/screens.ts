@@ -14,7 +14,8 @@ import { bannedUsersButton } from './banned-users.js';
 export const GREETING_LANGUAGES: readonly Language[] = ['ru', 'en'];
 
 const GREETING_PREVIEW = 300;
-const shorten = (text: string, max: number) => (text.length <= max ? text : `${Array.from(text.slice(0, max)).slice(0, -1).join('')}…`);
+/** Cut to `max` characters with «…», never inside a surrogate pair. */
+export const shorten = (text: string, max: number) => (text.length <= max ? text : `${Array.from(text.slice(0, max)).slice(0, -1).join('')}…`);
 
 export interface Screen {
   html: string;
@@ -27,7 +28,8 @@ export interface ChangeLine {
   at: Date;
 }
 
-const kb = (...rows: InlineKeyboardButton[][]): InlineKeyboardMarkup => ({ inline_keyboard: rows.filter((r) => r.length > 0) });
+/** A keyboard from rows; empty rows (a button that does not apply) are left out. */
+export const kb = (...rows: InlineKeyboardButton[][]): InlineKeyboardMarkup => ({ inline_keyboard: rows.filter((r) => r.length > 0) });
 
 /** `more`: rows of other features' screens (canned answers, auto-replies), above Close. */
 export function homeScreen(desk: Desk, changes: ChangeLine[], more: InlineKeyboardButton[][] = []): Screen {
