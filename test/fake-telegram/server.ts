@@ -491,6 +491,15 @@ export class FakeTelegram {
     });
   }
 
+  /**
+   * The user pressed Start some time ago (before this test's bot ran): the
+   * bot may write to them, and no update is sent. Lets a test stand up
+   * thousands of known users without relaying a message for each.
+   */
+  userStartedBot(user: User): void {
+    this.privateChat(user).started = true;
+  }
+
   userBlocksBot(user: User): void {
     this.setBlocked(user, true);
   }
