@@ -136,8 +136,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     flood: createFloodGuard(config.FLOOD_WINDOW_SECONDS),
     broadcasts: { progressPeriodMs: config.BROADCAST_PROGRESS_SECONDS * 1000, changed: () => broadcasts.wake() },
   };
-  // Like the board, it sends only while this instance serves.
-  const broadcasts = createBroadcastSender({ desk, courier: broadcastCourier, logger, concurrency: Math.min(8, config.BROADCAST_RATE) });
+  // Like the board, it sends only while this instance serves. Each send waits
+  // on Telegram and on two small writes: at high rates 8 in flight left the
+  // pace short on PostgreSQL (npm run bench), 32 keep up; the limiter sets the pace.
+  const broadcasts = createBroadcastSender({ desk, courier: broadcastCourier, logger, concurrency: Math.min(32, config.BROADCAST_RATE) });
   // Runs only while this instance serves: a standby, or one that lost its lease, sends nothing.
   const boardTimer = createBoardTimer({ periodMs: desk.boardPeriodMs, look: () => refreshBoard(desk), logger });
   const threads = createTopicThreads(desk);

@@ -3,6 +3,7 @@
 // (VmHWM, the kernel's high-water mark), sampled while it runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface BotProcess {
   readonly pid: number;
@@ -138,4 +139,18 @@ export function startBotProcess(script: string, env: Record<string, string>, cwd
       return stopping;
     },
   };
+}
+
+/** package.json's start script, taken apart: `VAR=value node <flags> <script>`: the service as `npm start` runs it. */
+export function productionLaunch(root: string): { env: Record<string, string>; nodeArgs: string[]; script: string } {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words[0]?.includes('=')) {
+    const [k, v] = words.shift()!.split('=');
+    env[k!] = v ?? '';
+  }
+  if (words.shift() !== 'node') throw new Error(`the start script does not run node: ${pkg.scripts.start}`);
+  const script = words.pop()!;
+  return { env, nodeArgs: words, script };
 }

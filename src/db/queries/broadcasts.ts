@@ -1,7 +1,7 @@
 // Queries behind broadcasts (domain/broadcasts.ts): the broadcast itself, its
 // recipients (one row per broadcast and user, with a state), who an audience
 // is, and the NPS answers.
-import type { Prisma } from '../../generated/sqlite/client.js';
+import { Prisma } from '../../generated/sqlite/client.js';
 import type { Queryable } from '../client.js';
 
 export type BroadcastStateName = 'DRAFT' | 'SCHEDULED' | 'RUNNING' | 'PAUSED' | 'DONE' | 'CANCELLED';
@@ -10,8 +10,11 @@ export type RecipientStateName = 'PENDING' | 'SENDING' | 'SENT' | 'BLOCKED' | 'F
 /** Users a broadcast may go to at all: never the banned, nor those known to have blocked the bot. */
 export const reachable: Prisma.UserWhereInput = { bannedAt: null, blocked: false };
 
-/** Recipients' ids are written this many at a time (a large audience, one statement each). */
-const CHUNK = 500;
+/**
+ * Recipients are written this many at a time, two parameters each (under
+ * SQLite's 32,766 and PostgreSQL's 65,535 parameters a statement).
+ */
+const CHUNK = 5_000;
 
 export function broadcastQueries(db: Queryable) {
   return {
@@ -45,11 +48,18 @@ export function broadcastQueries(db: Queryable) {
       return db.user.count({ where: { AND: [reachable, where] } });
     },
 
-    /** Writes a recipient row for every user of the audience; returns how many. */
+    /**
+     * Writes a recipient row for every user of the audience; returns how many.
+     * Plain multi-row INSERTs, not createMany: it runs inside the decision's
+     * transaction (on SQLite, while the relay waits for its turn to write),
+     * and createMany builds each row through the query compiler, about 90 µs
+     * a row: 100,000 recipients took 9 s, these statements well under one.
+     */
     async addRecipients(broadcastId: number, where: Prisma.UserWhereInput): Promise<number> {
       const users = await db.user.findMany({ where: { AND: [reachable, where] }, select: { id: true }, orderBy: { id: 'asc' } });
       for (let i = 0; i < users.length; i += CHUNK) {
-        await db.broadcastRecipient.createMany({ data: users.slice(i, i + CHUNK).map((u) => ({ broadcastId, userId: u.id })) });
+        const rows = users.slice(i, i + CHUNK).map((u) => Prisma.sql`(${broadcastId}, ${u.id})`);
+        await db.$executeRaw`INSERT INTO "BroadcastRecipient" ("broadcastId", "userId") VALUES ${Prisma.join(rows)}`;
       }
       return users.length;
     },
