@@ -90,13 +90,15 @@ describe('npm start', () => {
     let out = '';
     shell.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const botGone = new Promise<void>((resolve) => shell.stdout.on('close', () => resolve()));
+    // Listened for from the start: on a busy machine the bot may take longer to start than the shell stays.
+    const shellGone = new Promise<void>((resolve) => shell.on('exit', () => resolve()));
     const deadline = Date.now() + 60_000;
     while (!out.includes('polling for updates')) {
       assert.ok(Date.now() < deadline, `the bot did not start: ${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     const pid = Number(/^pid (\d+)$/m.exec(out)?.[1]);
-    await new Promise<void>((resolve) => shell.on('exit', () => resolve()));
+    await shellGone;
     await new Promise((r) => setTimeout(r, 2_000));
     assert.doesNotThrow(() => process.kill(pid, 0), 'still running after its shell exited');
     assert.doesNotMatch(out, /shutting down/);
