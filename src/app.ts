@@ -13,7 +13,7 @@ import { createDbHealth } from './db/health.js';
 import { createInstanceLock } from './db/instance-lock.js';
 import { checkDatabase, DatabaseStartupError } from './db/startup-check.js';
 import { createLease } from './db/lease.js';
-import { migrateDatabase } from './db/migrate.js';
+import { migrateDatabase, readMigrations, upToDate } from './db/migrate.js';
 import { createBoardTimer } from './delivery/board-timer.js';
 import { createBroadcastSender } from './delivery/broadcast-sender.js';
 import { createJobHandlers, outboxLanes } from './delivery/jobs/index.js';
@@ -177,6 +177,16 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     return next;
   };
 
+  async function warmUp(): Promise<void> {
+    try {
+      await upToDate(db, readMigrations(db.provider));
+      await desk.store.allSettings();
+      await db.prisma.outboxJob.findFirst({ where: { state: 'PENDING' }, select: { id: true } });
+    } catch {
+      // Only a head start: everything is read again once the lock is held.
+    }
+  }
+
   /** Polls and sends, from the state the database holds now (another instance may have served meanwhile). */
   const serve = () =>
     inTurn(async () => {
@@ -321,6 +331,15 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         if (error instanceof DatabaseStartupError) throw new StartupError(error.message);
         throw error;
       }
+      // Checked with the relay's Api (no retries), so a wrong address or token
+      // fails fast and clearly; before the lock, so a standby has done it by
+      // the time it takes over (it only reads).
+      bot.botInfo = await reachTelegram(relayApi, config.TELEGRAM_API_ROOT);
+      await checkSupportChat(relayApi, config.SUPPORT_CHAT_ID, bot.botInfo.id);
+      // Read once before the lock (errors do not matter: a new database has no
+      // tables yet): the database client and its query compiler are then
+      // warm, so a standby taking over goes straight to reading the state afresh.
+      await warmUp();
       // Before anything is sent or polled: one instance per database.
       if (!(await lease.acquire(isStopping))) throw new StartupError('Stopped while waiting for another instance to stop.');
       // The lease runs from now: should it lapse during start-up, serve() does not start.
@@ -330,9 +349,6 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await lease.serving();
       await db.tune();
       logger.info({ provider: db.provider, applied }, 'database ready');
-      // Checked with the relay's Api (no retries), so a wrong address or token fails fast and clearly.
-      bot.botInfo = await reachTelegram(relayApi, config.TELEGRAM_API_ROOT);
-      await checkSupportChat(relayApi, config.SUPPORT_CHAT_ID, bot.botInfo.id);
       startedUp = true;
       await serve();
       await checkCategoryGroups(bot.botInfo.id);

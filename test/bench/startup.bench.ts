@@ -4,34 +4,29 @@
 // included), then a start after a clean stop, and the time from SIGTERM to
 // exit. Start-up ends when the bot starts polling (its «polling for updates»). Goal from issue 10: under 1 s
 // for second and later starts.
+// Then the standby's takeover: a leader and a standby on one database, the
+// leader SIGKILLed; the time from the kill until the standby polls. Goal
+// from issue 10: under 0.3 s.
 //
 // A benchmark, not a test: it prints figures and asserts nothing.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startFakeTelegram } from '../fake-telegram/server.js';
 import { freshDatabase, type DbKind } from '../support/databases.js';
-import { startBotProcess } from './child.js';
+import { productionLaunch, startBotProcess } from './child.js';
 import { sleep } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = '123456:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz';
 const RUNS = 3;
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-const words = pkg.scripts.start.trim().split(/\s+/);
-const env: Record<string, string> = {};
-while (words[0]?.includes('=')) {
-  const [k, v] = words.shift()!.split('=');
-  env[k!] = v!;
-}
-words.shift(); // node
-const script = words.pop()!;
-const nodeArgs = words;
+const { env, nodeArgs, script } = productionLaunch(ROOT);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ms`;
 const rows: string[] = [];
+const takeovers: string[] = [];
+const TAKEOVER_RUNS = 5;
 
 for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
   const firsts: number[] = [];
@@ -69,6 +64,44 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
     await tg.stop();
     await db.drop();
   }
+  const killed: number[] = [];
+  {
+    const tg = await startFakeTelegram({ token: TOKEN });
+    const group = tg.createSupergroup({});
+    const db = await freshDatabase(kind);
+    const launch = () =>
+      startBotProcess(
+        script,
+        { ...env, BOT_TOKEN: TOKEN, SUPPORT_CHAT_ID: String(group.id), DATABASE_URL: db.url, TELEGRAM_API_ROOT: tg.apiRoot, LOG_LEVEL: 'info' },
+        ROOT,
+        nodeArgs,
+      );
+    const until = async (what: () => boolean, label: string) => {
+      const t0 = performance.now();
+      while (!what()) {
+        if (performance.now() - t0 > 60_000) throw new Error(`${kind}: ${label} did not come within a minute`);
+        await sleep(2);
+      }
+    };
+    let leader = launch();
+    await until(() => leader.printed('polling for updates'), 'the first poll');
+    for (let run = 0; run < TAKEOVER_RUNS; run++) {
+      const standby = launch();
+      await until(() => standby.printed('Another instance of this bot is running'), 'the standby');
+      await sleep(1_000);
+      const t0 = performance.now();
+      process.kill(leader.pid, 'SIGKILL');
+      await until(() => standby.printed('polling for updates'), 'the takeover');
+      killed.push(performance.now() - t0);
+      await leader.exited;
+      leader = standby;
+    }
+    await leader.stop(15_000);
+    await tg.stop();
+    await db.drop();
+  }
+  takeovers.push(`| ${kind} | ${median(killed).toFixed(0)} ms | ${spread(killed)} |`);
+  process.stderr.write(`${kind}: takeover ${killed.map((x) => x.toFixed(0)).join('/')} ms\n`);
   rows.push(`| ${kind} | ${median(firsts).toFixed(0)} ms | ${median(again).toFixed(0)} ms | ${median(stops).toFixed(0)} ms |`);
   process.stderr.write(`${kind}: first ${firsts.map((x) => x.toFixed(0)).join('/')} ms, again ${again.map((x) => x.toFixed(0)).join('/')} ms\n`);
 }
@@ -81,5 +114,13 @@ console.log(`
 ${rows.join('\n')}
 
 Goal: under 1 s for second and later starts.
+
+## Standby takeover (leader SIGKILLed → the standby polls; median and spread of ${TAKEOVER_RUNS})
+
+| database | takeover | spread |
+|---|---|---|
+${takeovers.join('\n')}
+
+Goal: under 0.3 s.
 `);
 process.exit(0);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDbHealth } from '../../src/db/health.js';
-import type { InstanceLock } from '../../src/db/instance-lock.js';
+import type { InstanceLock, PreviousHolder } from '../../src/db/instance-lock.js';
 import { createLease } from '../../src/db/lease.js';
 import { sleep } from '../../src/lib/sleep.js';
 import { createLogger } from '../../src/logger.js';
@@ -13,7 +13,7 @@ const timing = { leaseMs: 300, beatMs: 60, retryMs: 50 };
 
 /** A lock another instance may hold, whose heartbeat can fail or hang. */
 function fakeLock() {
-  const state = { heldByOther: false, checkFails: false, checkHangs: false, acquired: 0, clean: false, marks: [] as string[] };
+  const state = { heldByOther: false, checkFails: false, checkHangs: false, acquired: 0, previous: 'unknown' as PreviousHolder, marks: [] as string[] };
   const lock: InstanceLock = {
     async tryAcquire() {
       if (state.heldByOther) return false;
@@ -25,7 +25,7 @@ function fakeLock() {
       return !state.checkFails;
     },
     async release() {},
-    releasedCleanly: async () => state.clean,
+    previousHolder: async () => state.previous,
     markServing: async () => void state.marks.push('serving'),
     markReleased: async () => void state.marks.push('released'),
   };
@@ -106,7 +106,7 @@ test('after a clean stop (or where nothing ever served) the lock is taken withou
   // planned switch-over slower by 1.8 s for nothing); a clean stop not
   // recorded, so the next start waits anyway; a crash taken for a clean stop.
   const { lock, state } = fakeLock();
-  state.clean = true;
+  state.previous = 'clean';
   const slow = { leaseMs: 60_000, beatMs: 1_000, retryMs: 50 };
   const lease = createLease({ lock, logger, health: createDbHealth(logger, 'postgresql://x'), canLapse: true, timing: slow });
   assert.equal(await lease.acquire(() => false), true, 'taken at once: a wait of a minute would time the test out');
@@ -121,4 +121,22 @@ test('after a clean stop (or where nothing ever served) the lock is taken withou
   assert.equal(await after.acquire(() => false), true);
   assert.ok(Date.now() - t0 >= timing.leaseMs + timing.beatMs, 'after a crash, the old lease is waited out');
   await after.release();
+});
+
+test("after the old holder's death (all its sessions ended) the lock is taken without waiting out a lease", { timeout: 10_000 }, async () => {
+  // Bug caught: a standby that waits out a whole lease after a leader was
+  // killed (the takeover 1.8 s instead of a fraction of a second); the
+  // fencing for a cut connection (state 'unknown') is the first test's.
+  const { lock, state } = fakeLock();
+  state.heldByOther = true;
+  state.previous = 'gone';
+  const slow = { leaseMs: 60_000, beatMs: 1_000, retryMs: 20 };
+  const lease = createLease({ lock, logger, health: createDbHealth(logger, 'postgresql://x'), canLapse: true, timing: slow });
+  const acquired = lease.acquire(() => false);
+  await sleep(100);
+  state.heldByOther = false;
+  const freedAt = Date.now();
+  assert.equal(await acquired, true, 'taken at once: a wait of a minute would time the test out');
+  assert.ok(Date.now() - freedAt < 5_000);
+  await lease.release();
 });

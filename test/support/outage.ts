@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import pg from 'pg';
+import { PG_LOCK_KEY } from '../../src/db/instance-lock.js';
 import type { FakeTelegram } from '../fake-telegram/server.js';
 import type { BotProcess, Exit } from './bot-process.js';
 import { adminPgUrl, type TestDatabase } from './databases.js';
@@ -48,15 +49,22 @@ export class PgAdmin {
     return r.rowCount ?? 0;
   }
 
+  /** The sessions on the database, by pid (the admin's own is on another). */
+  async sessionPids(name: string): Promise<number[]> {
+    const r = await this.client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    return r.rows.map((row) => row.pid);
+  }
+
   async allowConnections(name: string): Promise<void> {
     await this.client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
   }
 
-  /** The sessions holding a (granted) advisory lock in the database. */
+  /** The sessions holding the (granted) instance lock in the database. */
   async advisoryLockHolders(name: string): Promise<number[]> {
+    // The instance lock itself (a bigint key that fits in 32 bits: objid), not the holder's presence lock.
     const r = await this.client.query<{ pid: number }>(
-      `SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = $1)`,
-      [name],
+      `SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = $2 AND database = (SELECT oid FROM pg_database WHERE datname = $1)`,
+      [name, PG_LOCK_KEY],
     );
     return r.rows.map((row) => row.pid);
   }
