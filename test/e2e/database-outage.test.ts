@@ -21,6 +21,7 @@ import {
   logTail,
   makeReadOnly,
   makeWritable,
+  openConversations,
   PgAdmin,
   pgDatabaseName,
   recordArrivals,
@@ -51,41 +52,6 @@ const LEASE_MS: number = await import('../../src/db/lease.js').then(
 
 /** Generous: how long everything may take to arrive once the fault is gone. No tight bound on purpose. */
 const CATCH_UP_MS = 60_000;
-
-/**
- * A manager and two users; each user has written once (so each has a topic);
- * returns who writes what from now on: each user into their private chat
- * (copies land in their topic), and the manager in the first user's topic
- * (copies land in that user's private chat).
- */
-async function openConversations(desk: ProcessDesk, tag: string): Promise<Writer[]> {
-  const { tg, group } = desk;
-  const manager = tg.createUser({ first_name: `Manager${tag}`, language_code: 'en' });
-  tg.addMember(group.id, manager, 'administrator');
-  const ann = tg.createUser({ first_name: `Ann${tag}`, language_code: 'en' });
-  const bob = tg.createUser({ first_name: `Bob${tag}`, language_code: 'en' });
-  const userWriter = (u: typeof ann) =>
-    writer(
-      `${u.first_name} → her topic`,
-      `u${u.id}-`,
-      (body) => tg.userSends(u, { text: body }),
-      () => botTextsIn(tg, group.id, `u${u.id}-`),
-    );
-  const annWrites = userWriter(ann);
-  const bobWrites = userWriter(bob);
-  annWrites.write();
-  bobWrites.write();
-  const topicOf = (name: string) => tg.waitFor(() => tg.topics(group.id).find((t) => !t.deleted && t.name.endsWith(name)), { timeoutMs: 15_000 });
-  const annTopic = await topicOf(ann.first_name);
-  await topicOf(bob.first_name);
-  const managerWrites = writer(
-    `${manager.first_name} → ${ann.first_name}`,
-    `m${manager.id}-`,
-    (body) => tg.managerSends(group.id, manager, { text: body }, { threadId: annTopic.message_thread_id }),
-    () => botTextsIn(tg, ann.id, `m${manager.id}-`),
-  );
-  return [annWrites, bobWrites, managerWrites];
-}
 
 function assertStillRunning(bot: BotProcess, life: ReturnType<typeof watchExit>, when: string): void {
   const exit = life.exit();

@@ -12,7 +12,7 @@ import { connect, createServer as createNetServer, type AddressInfo, type Socket
 import pg from 'pg';
 import { PG_LOCK_KEY } from '../../src/db/instance-lock.js';
 import type { FakeTelegram } from '../fake-telegram/server.js';
-import type { BotProcess, Exit } from './bot-process.js';
+import type { BotProcess, Exit, ProcessDesk } from './bot-process.js';
 import { adminPgUrl, type TestDatabase } from './databases.js';
 import { text } from './desk.js';
 
@@ -622,4 +622,39 @@ export function saveLogs(bots: BotProcess[], name: string): void {
   mkdirSync(dir, { recursive: true });
   const file = name.replace(/[^a-z0-9]+/gi, '-');
   for (const [i, bot] of bots.entries()) writeFileSync(`${dir}/${file}-${i}.log`, `${bot.stdout()}\n--- stderr ---\n${bot.stderr()}`);
+}
+
+/**
+ * A manager and two users; each user has written once (so each has a topic);
+ * returns who writes what from now on: each user into their private chat
+ * (copies land in their topic), and the manager in the first user's topic
+ * (copies land in that user's private chat).
+ */
+export async function openConversations(desk: ProcessDesk, tag: string): Promise<Writer[]> {
+  const { tg, group } = desk;
+  const manager = tg.createUser({ first_name: `Manager${tag}`, language_code: 'en' });
+  tg.addMember(group.id, manager, 'administrator');
+  const ann = tg.createUser({ first_name: `Ann${tag}`, language_code: 'en' });
+  const bob = tg.createUser({ first_name: `Bob${tag}`, language_code: 'en' });
+  const userWriter = (u: typeof ann) =>
+    writer(
+      `${u.first_name} → her topic`,
+      `u${u.id}-`,
+      (body) => tg.userSends(u, { text: body }),
+      () => botTextsIn(tg, group.id, `u${u.id}-`),
+    );
+  const annWrites = userWriter(ann);
+  const bobWrites = userWriter(bob);
+  annWrites.write();
+  bobWrites.write();
+  const topicOf = (name: string) => tg.waitFor(() => tg.topics(group.id).find((t) => !t.deleted && t.name.endsWith(name)), { timeoutMs: 15_000 });
+  const annTopic = await topicOf(ann.first_name);
+  await topicOf(bob.first_name);
+  const managerWrites = writer(
+    `${manager.first_name} → ${ann.first_name}`,
+    `m${manager.id}-`,
+    (body) => tg.managerSends(group.id, manager, { text: body }, { threadId: annTopic.message_thread_id }),
+    () => botTextsIn(tg, ann.id, `m${manager.id}-`),
+  );
+  return [annWrites, bobWrites, managerWrites];
 }
