@@ -179,7 +179,10 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
           await sleep(1_000);
           const n = copies(tg, source).n;
           if (n >= USERS || performance.now() > deadline) break;
-          if (n - logged >= 20_000) log(`  ${((logged = n)).toLocaleString('en')} sent`);
+          if (n - logged >= 20_000) {
+            logged = n;
+            log(`  ${n.toLocaleString('en')} sent`);
+          }
         }
       },
     ),

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
 import { describe, test } from 'node:test';
 import { pause } from '../support/actions.js';
-import { startProcessDesk, type BotProcess, type ProcessDesk } from '../support/bot-process.js';
+import { startProcessDesk, type BotProcess } from '../support/bot-process.js';
 import {
   assertDeliveredOnceInOrder,
-  botTextsIn,
   countLog,
   deliveryRowsFor,
   heldBack,
@@ -35,7 +34,6 @@ import {
   startTraffic,
   waitAllDelivered,
   watchExit,
-  writer,
   type ProxiedCall,
   type TaggingProxy,
   type Writer,
