@@ -75,7 +75,7 @@ export function decodeAudience(code: string): Audience | undefined {
 }
 
 /** The users an audience names (before the banned and blocked are left out, see queries/broadcasts.ts). */
-export async function audienceWhere(store: Store, a: Audience, now: Date): Promise<Prisma.UserWhereInput> {
+export function audienceWhere(a: Audience, now: Date): Prisma.UserWhereInput {
   switch (a.kind) {
     case 'all':
       return {};
@@ -93,12 +93,12 @@ export async function audienceWhere(store: Store, a: Audience, now: Date): Promi
       return a.language === 'ru' ? ru : en;
     }
     case 'rating':
-      return { id: { in: await store.lastRatedAtMost(a.max) } };
+      return { lastScore: { lte: a.max } };
   }
 }
 
 export function audienceSize(desk: Pick<Desk, 'store' | 'now'>, a: Audience): Promise<number> {
-  return audienceWhere(desk.store, a, desk.now()).then((where) => desk.store.countAudience(where));
+  return desk.store.countAudience(audienceWhere(a, desk.now()));
 }
 
 /** The first EXCERPT_LENGTH characters of a text or caption (whitespace collapsed), or the kind of a media without one. */
@@ -204,7 +204,7 @@ export async function actOnBroadcast(
         if (!audience || (audience.kind === 'category' && (!category || category.archived))) return { outcome: 'forged' };
         if (!(await store.moveBroadcast(b.id, ['DRAFT'], 'DRAFT', { audience: encodeAudience(audience) }))) return { outcome: 'stale' };
         panel();
-        return { outcome: 'audience', count: await store.countAudience(await audienceWhere(store, audience, now)) };
+        return { outcome: 'audience', count: await store.countAudience(audienceWhere(audience, now)) };
       }
       case 'nps': {
         if (!(await store.moveBroadcast(b.id, ['DRAFT'], 'DRAFT', { nps: !b.nps }))) return { outcome: 'stale' };
@@ -214,7 +214,7 @@ export async function actOnBroadcast(
       case 'ok': {
         if (b.state !== 'DRAFT') return { outcome: 'stale' };
         const audience = decodeAudience(b.audience) ?? { kind: 'all' };
-        const where = await audienceWhere(store, audience, now);
+        const where = audienceWhere(audience, now);
         if (b.scheduledAt && b.scheduledAt <= now) return { outcome: 'timePassed' };
         if ((await store.countAudience(where)) === 0) return { outcome: 'empty' };
         if (b.scheduledAt) {
@@ -264,7 +264,7 @@ export function fireScheduled(desk: Desk, broadcastId: number): Promise<boolean>
     const now = desk.now();
     if (!b || !(await store.moveBroadcast(b.id, ['SCHEDULED'], 'RUNNING', { startedAt: now }))) return false;
     const audience = decodeAudience(b.audience) ?? { kind: 'all' };
-    await store.addRecipients(b.id, await audienceWhere(store, audience, now));
+    await store.addRecipients(b.id, audienceWhere(audience, now));
     const queue = broadcastQueue(b.id);
     send(broadcastPanel.make(queue, { broadcastId: b.id }, { coalesceKey: `bpanel:${b.id}` }));
     send(broadcastProgress.make(progressQueue(b.id), { broadcastId: b.id }, { coalesceKey: progressKey(b.id) }));

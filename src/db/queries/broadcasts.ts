@@ -32,18 +32,6 @@ export function broadcastQueries(db: Queryable) {
       return r.count === 1;
     },
 
-    /** Users whose latest rating (CSAT) was at most `max`. */
-    async lastRatedAtMost(max: number): Promise<bigint[]> {
-      const rated = await db.rating.findMany({
-        where: { score: { not: null } },
-        orderBy: [{ ratedAt: 'asc' }, { ticketId: 'asc' }],
-        select: { userId: true, score: true },
-      });
-      const last = new Map<bigint, number>();
-      for (const r of rated) last.set(r.userId, r.score!);
-      return [...last].filter(([, score]) => score <= max).map(([id]) => id);
-    },
-
     countAudience(where: Prisma.UserWhereInput) {
       return db.user.count({ where: { AND: [reachable, where] } });
     },

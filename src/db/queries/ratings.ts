@@ -15,7 +15,9 @@ export function ratingQueries(db: Queryable) {
     /** The score is given once: only a survey not answered yet takes it (returns false otherwise). */
     async rate(ticketId: number, userId: number, score: number, now: Date): Promise<boolean> {
       const r = await db.rating.updateMany({ where: { ticketId, userId: BigInt(userId), score: null }, data: { score, ratedAt: now } });
-      return r.count === 1;
+      if (r.count !== 1) return false;
+      await db.user.updateMany({ where: { id: BigInt(userId) }, data: { lastScore: score } });
+      return true;
     },
 
     setRatingComment(ticketId: number, comment: string) {
