@@ -2,7 +2,7 @@
 // General by itself at the day and hour the admins chose (in the group's time
 // zone), once per week. Which week was posted is stored with the decision to
 // post it, so a restart (or a standby taking over) never posts it twice.
-import { postStats } from '../delivery/jobs/reports.js';
+import { statsJobs } from '../delivery/jobs/reports.js';
 import { GROUP_QUEUE } from '../delivery/jobs/notice.js';
 import { decide, type Desk } from './desk.js';
 import { addDays, localParts, startOfLocalDay } from './working-hours.js';
@@ -38,14 +38,13 @@ export async function postWeeklyReportIfDue(desk: Desk): Promise<boolean> {
     if (sent === JSON.stringify(slot.date)) return false;
     await store.putSetting(SENT_FOR, JSON.stringify(slot.date), now);
     const from = new Date(slot.at.getTime() - 7 * DAY);
-    send(
-      postStats.make(GROUP_QUEUE, {
-        from: from.toISOString(),
-        to: slot.at.toISOString(),
-        label: `${localParts(from, tz).date} – ${addDays(slot.date, -1)}`,
-        chatId: desk.supportChatId,
-      }),
-    );
+    for (const job of statsJobs(GROUP_QUEUE, {
+      from: from.toISOString(),
+      to: slot.at.toISOString(),
+      label: `${localParts(from, tz).date} – ${addDays(slot.date, -1)}`,
+      chatId: desk.supportChatId,
+    }))
+      send(job);
     return true;
   });
 }

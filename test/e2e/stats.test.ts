@@ -39,9 +39,11 @@ for (const kind of dbKinds) {
 
     // Bugs: counts read from the wrong tables or periods; a manager missing
     // from the list; the chart not a PNG (or not sent); a member refused
-    // /stats; a bad period crashing instead of explaining.
-    test('/stats by any member: the summary counts the week, and a PNG chart follows', async () => {
+    // /stats; a bad period crashing instead of explaining; the summary
+    // posted again when the chart's upload is tried again.
+    test('/stats by any member: the summary counts the week, and a PNG chart follows (once each, though the upload failed once)', async () => {
       const { bob } = await aWeekOfWork();
+      d.tg.failNext('sendPhoto', { error_code: 500, description: 'Internal Server Error' });
       const asked = d.tg.managerSends(d.group.id, bob, command('/stats 7d'));
       const summary = await d.tg.waitFor(() => answersTo(asked).find((m) => !('photo' in m)));
       const body = text(summary) ?? '';
@@ -62,6 +64,13 @@ for (const kind of dbKinds) {
       assert.ok(png, 'the chart was uploaded');
       assert.deepEqual([...png.data.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
       assert.deepEqual([png.data.readUInt32BE(16), png.data.readUInt32BE(20)], [1000, 900]);
+      assert.ok(
+        d.tg.calls.some((c) => c.method === 'sendPhoto' && !c.ok),
+        'the first upload failed',
+      );
+      await outboxDrained(d);
+      assert.equal(answersTo(asked).filter((m) => !('photo' in m)).length, 1, 'one summary');
+      assert.equal(d.tg.messages(d.group.id).filter((m) => fromBot(d, m) && 'photo' in m).length, 1, 'one chart');
 
       const bad = d.tg.managerSends(d.group.id, bob, command('/stats yesterday-ish'));
       assert.equal(text(await d.tg.waitFor(() => answersTo(bad)[0])), 'Usage: /stats [today | 7d | 30d | 2026-11-01 2026-11-30]');
@@ -111,17 +120,29 @@ for (const kind of dbKinds) {
     // Bugs: /export open to any member (it holds what users wrote); CSV
     // quoting written by hand (a comma, a quote or a line break in a message
     // breaking the columns); Cyrillic garbled (no UTF-8 BOM for
-    // spreadsheets); a period filter ignored.
-    test('/export: a member is refused; an admin gets messages and tickets as CSV, quoted and in UTF-8', async () => {
+    // spreadsheets); a period filter ignored; the first file sent again
+    // when the second one's upload is tried again.
+    test('/export: a member is refused; an admin gets messages and tickets as CSV, quoted and in UTF-8, each once', async () => {
       const { bob } = await aWeekOfWork();
       const refused = d.tg.managerSends(d.group.id, bob, command('/export'));
       assert.equal(text(await d.tg.waitFor(() => answersTo(refused)[0])), "Only the group's admins can export conversations.");
 
+      // The tickets' file fails once (Telegram's 500).
+      d.tg.failWhen((method, p) => method === 'sendDocument' && String(p.caption).startsWith('Tickets'), {
+        error_code: 500,
+        description: 'Internal Server Error',
+      });
       const asked = d.tg.managerSends(d.group.id, d.manager, command('/export 30d'));
       const files = await d.tg.waitFor(() => {
         const docs = answersTo(asked).filter((m) => 'document' in m);
         return docs.length === 2 ? docs : undefined;
       });
+      assert.ok(
+        d.tg.calls.some((c) => c.method === 'sendDocument' && !c.ok),
+        "the tickets' first upload failed",
+      );
+      await outboxDrained(d);
+      assert.equal(answersTo(asked).filter((m) => 'document' in m).length, 2, 'each file once');
       const [messages, tickets] = files.map((m) => {
         const up = d.tg.uploaded(m.document!.file_id);
         assert.ok(up);

@@ -4,7 +4,7 @@
 import { Composer } from 'grammy';
 import { answerManager } from '../../domain/answers.js';
 import { parsePeriod } from '../../domain/reports.js';
-import { postExport, postStats } from '../../delivery/jobs/reports.js';
+import { exportJobs, statsJobs } from '../../delivery/jobs/reports.js';
 import { GROUP_QUEUE } from '../../delivery/jobs/notice.js';
 import type { Context } from '../context.js';
 import { threadOf } from '../conversation.js';
@@ -20,9 +20,9 @@ for (const command of ['stats', 'export'] as const) {
     if (command === 'export' && !(await ctx.isAdmin())) return answerManager(desk, at, t.exportOnlyAdmins);
     const parsed = parsePeriod(ctx.match, desk.settings.get('timeZone'), desk.now());
     if ('error' in parsed) return answerManager(desk, at, parsed.error === 'tooLong' ? t.tooLong : t.invalidPeriod);
-    const job = command === 'stats' ? postStats : postExport;
-    await desk.outbox.enqueue([
-      job.make(GROUP_QUEUE, {
+    const jobs = command === 'stats' ? statsJobs : exportJobs;
+    await desk.outbox.enqueue(
+      jobs(GROUP_QUEUE, {
         from: parsed.period.from.toISOString(),
         to: parsed.period.to.toISOString(),
         label: parsed.label,
@@ -30,6 +30,6 @@ for (const command of ['stats', 'export'] as const) {
         ...(at.threadId !== undefined ? { threadId: at.threadId } : {}),
         replyTo: ctx.msg.message_id,
       }),
-    ]);
+    );
   });
 }

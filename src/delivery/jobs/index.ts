@@ -6,7 +6,7 @@ import { clearUserButtons, sendAnswer, showAnswer } from './answers.js';
 import { askCategory } from './ask-category.js';
 import { askRating } from './ask-rating.js';
 import { broadcastPanel, broadcastProgress } from './broadcasts.js';
-import { postExport, postStats } from './reports.js';
+import { postExport, postStats, postStatsChart } from './reports.js';
 import { checkOrphanTopic } from './check-orphan-topic.js';
 import { copyToTopic } from './copy-to-topic.js';
 import { copyToUser } from './copy-to-user.js';
@@ -50,6 +50,7 @@ const jobKinds: ReadonlyArray<JobKind<never>> = [
   clearUserButtons,
   askRating,
   postStats,
+  postStatsChart,
   postExport,
   updateQueueBoard,
   setReaction,
