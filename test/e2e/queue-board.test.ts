@@ -57,6 +57,27 @@ for (const kind of dbKinds) {
       await d.close();
     });
 
+    // Bug: the board's query failing once more than about a thousand tickets
+    // are open (Prisma loads each ticket's latest change with one IN list of
+    // every id, and SQLite refuses lists over 999): the board froze for good.
+    test('a busy day: with 1,200 tickets waiting the board still counts them all', { timeout: 60_000 }, async () => {
+      const N = 1_200;
+      const db = d.app.db.prisma;
+      const ids = Array.from({ length: N }, (_, i) => i + 1);
+      await db.user.createMany({ data: ids.map((i) => ({ id: BigInt(8_000_000_000 + i), firstName: `W${i}` })) });
+      await db.topic.createMany({
+        data: ids.map((i) => ({ id: 100_000 + i, chatId: BigInt(d.group.id), threadId: 100_000 + i, userId: BigInt(8_000_000_000 + i), name: `❗️ W${i}` })),
+      });
+      await db.ticket.createMany({
+        data: ids.map((i) => ({ id: 100_000 + i, userId: BigInt(8_000_000_000 + i), topicId: 100_000 + i, openedAt: new Date(Date.now() - (N - i) * 1000) })),
+      });
+      // One more, through the bot: the board changes and is drawn.
+      await userWrites(d, d.tg.createUser({ first_name: 'Ann', language_code: 'en' }), 'and me');
+      const board = await boardShowing(d, (t) => t.includes(`Waiting: ${N + 1}`), 20_000);
+      assert.ok(waitingLines(board)[0]?.includes('W1'), `the oldest first: ${waitingLines(board)[0]}`);
+      await assertNoBrokenJobs(d);
+    });
+
     // Bugs: the board not posted or not pinned (or pinned with a notification);
     // waiting tickets newest first; a link to the wrong topic (or group); a
     // taken ticket still listed as waiting, or in work under nobody or the
