@@ -10,6 +10,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient as SqliteClient, type Prisma as SqlitePrisma } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.js';
+import { withStatementCache } from './statement-cache.js';
 
 export type Provider = 'sqlite' | 'postgresql';
 
@@ -63,7 +64,7 @@ export function createDb(url: string): Database {
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch {}
-    const factory = () => new PrismaBetterSqlite3({ url: path });
+    const factory = () => withStatementCache(new PrismaBetterSqlite3({ url: path }));
     const prisma = new SqliteClient({ adapter: factory() });
     return {
       provider,
