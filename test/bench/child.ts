@@ -17,7 +17,7 @@ export interface BotProcess {
   cpuMs(): number;
   /** Lines the child logged at warn level or above, and stderr lines (first few kept), and their count. */
   complaints(): { count: number; first: string[] };
-  /** SIGTERM, then SIGKILL after graceMs. Safe to call twice. */
+  /** SIGTERM, then SIGKILL after graceMs (by default Docker's 10 s, within which the service bounds its stop). Safe to call twice. */
   stop(graceMs?: number): Promise<string>;
 }
 
@@ -124,7 +124,7 @@ export function startBotProcess(script: string, env: Record<string, string>, cwd
       }
     },
     complaints: () => ({ count: complaintCount, first: [...firstComplaints] }),
-    stop(graceMs = 5000) {
+    stop(graceMs = 10_000) {
       stopping ??= (async () => {
         sample();
         if (!alive) return exited;
