@@ -19,14 +19,12 @@
 // Every wait is bounded; a phase that runs out of time reports what it got.
 // Progress goes to stderr, the report (markdown) to stdout.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Message, User } from 'grammy/types';
 import { startFakeTelegram, type FakeTelegram } from '../fake-telegram/server.js';
 import { freshDatabase, type DbKind, type TestDatabase } from '../support/databases.js';
-import { startBotProcess, type BotProcess } from './child.js';
+import { productionLaunch, startBotProcess, type BotProcess } from './child.js';
 import { SEED, seedHistory } from './seed.js';
 import { fmt, percentile, sleep, yieldToLoop } from './stats.js';
 
@@ -34,7 +32,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FLOOR_SCRIPT = 'test/bench/floor-bot.ts';
 // The service runs as `npm start` runs it: the production build, with the
 // node flags and environment of package.json's start script.
-const production = productionLaunch();
+const production = productionLaunch(ROOT);
 const SERVICE_SCRIPT = production.script;
 // The build it runs is brought up to date first (as npm start's prestart does).
 const built = spawnSync(process.execPath, ['src/tools/build-if-changed.mjs'], { cwd: ROOT, stdio: 'inherit' });
@@ -84,20 +82,6 @@ const ONLY = process.env.BENCH_SCENARIOS?.split(',')
   .filter(Boolean);
 const wanted = (key: ScenarioKey) => !ONLY || ONLY.includes(key);
 const NODE_ARGS = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-
-/** package.json's start script, taken apart: `VAR=value node <flags> <script>`. */
-function productionLaunch(): { env: Record<string, string>; nodeArgs: string[]; script: string } {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.trim().split(/\s+/);
-  const env: Record<string, string> = {};
-  while (words[0]?.includes('=')) {
-    const [k, v] = words.shift()!.split('=');
-    env[k!] = v ?? '';
-  }
-  if (words.shift() !== 'node') throw new Error(`the start script does not run node: ${pkg.scripts.start}`);
-  const script = words.pop()!;
-  return { env, nodeArgs: words, script };
-}
 
 const SEED_LABEL = '100k users / 1M messages stored';
 
