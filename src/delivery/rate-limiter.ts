@@ -54,6 +54,10 @@ function withMargin(rate: Rate | null): Rate | null {
   return rate && { limit: rate.limit, windowMs: rate.windowMs + Math.max(10, rate.windowMs * 0.01) };
 }
 
+/** Per-chat windows are forgotten once idle, when more than this many are kept, at most once per SWEEP_EVERY_MS. */
+const FORGET_ABOVE = 1000;
+const SWEEP_EVERY_MS = 1000;
+
 /** While only sends still in flight fill a window, how often to look again. */
 const IN_FLIGHT_POLL_MS = 20;
 
@@ -124,13 +128,17 @@ class Window {
     return this.queued;
   }
 
-  get idle(): boolean {
-    return this.times.length === 0 && this.inFlight === 0 && this.queued === 0 && this.blockedUntil <= Date.now();
+  /** Nothing waiting, in flight or blocked, and every counted send out of the window: forgetting it changes nothing. */
+  idleAt(now: number): boolean {
+    if (this.inFlight !== 0 || this.queued !== 0 || this.blockedUntil > now) return false;
+    const last = this.times.at(-1);
+    return last === undefined || !this.rate || last <= now - this.rate.windowMs;
   }
 }
 
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
+  private swept = 0;
   private readonly all: Window;
   private readonly low: Window;
   private readonly reserve: number;
@@ -230,9 +238,21 @@ export class RateLimiter {
     if (priority === 'low') this.low.blockedUntil = Math.max(this.low.blockedUntil, until);
   }
 
-  /** Drops per-chat state nobody needs any more, so memory stays flat with many users. */
+  /**
+   * Drops per-chat state nobody needs any more, so memory stays flat with
+   * many users: a broadcast writes to each user once, and each of those
+   * windows is idle a second later. A sweep walks every window, so it runs
+   * at most once per second, not at every answer.
+   */
   private forgetIdle(): void {
-    if (this.windows.size < 1000) return;
-    for (const [key, w] of this.windows) if (w.idle) this.windows.delete(key);
+    const now = Date.now();
+    if (this.windows.size < FORGET_ABOVE || now - this.swept < SWEEP_EVERY_MS) return;
+    this.swept = now;
+    for (const [key, w] of this.windows) if (w.idleAt(now)) this.windows.delete(key);
+  }
+
+  /** Per-chat windows kept now (for the metrics and the tests). */
+  get size(): number {
+    return this.windows.size;
   }
 }

@@ -60,7 +60,7 @@ async function run(
   asked: number,
   env: Record<string, string>,
   fakeGlobal: number,
-  watch: (tg: FakeTelegram, source: number) => Promise<void>,
+  watch: (tg: FakeTelegram, source: number, gone: () => boolean) => Promise<void>,
 ): Promise<Row> {
   const tg = await startFakeTelegram({ token: TOKEN });
   const group = tg.createSupergroup({ title: 'Support' });
@@ -126,7 +126,12 @@ async function run(
     const confirmMs = performance.now() - t0;
     log(`${kind}, ${label}: confirmed (${users.toLocaleString('en')} recipients written) in ${confirmMs.toFixed(0)} ms`);
     const cpu0 = bot.cpuMs();
-    await watch(tg, source.message_id);
+    let gone = false;
+    void bot.exited.then((how) => {
+      gone = true;
+      log(`${kind}, ${label}: the bot exited (${how}): ${bot.complaints().first.join(' | ').slice(0, 2000)}`);
+    });
+    await watch(tg, source.message_id, () => gone);
     const cpu = bot.cpuMs() - cpu0;
     const c = copies(tg, source.message_id);
     return {
@@ -162,8 +167,9 @@ function copies(tg: FakeTelegram, source: number) {
 }
 
 const rows: Row[] = [];
-for (const kind of ['sqlite', 'postgresql'] as const) {
-  rows.push(await run(kind, `default pace, ${SHORT_SECONDS} s`, SHORT_USERS, 25, {}, 30, () => sleep(SHORT_SECONDS * 1000)));
+for (const kind of (process.env.BENCH_BROADCAST_DBS?.split(',') ?? ['sqlite', 'postgresql']) as DbKind[]) {
+  if (!process.env.BENCH_BROADCAST_USERS)
+    rows.push(await run(kind, `default pace, ${SHORT_SECONDS} s`, SHORT_USERS, 25, {}, 30, () => sleep(SHORT_SECONDS * 1000)));
   rows.push(
     await run(
       kind,
@@ -172,13 +178,13 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       1000,
       { BROADCAST_RATE: '1000', LIMIT_GLOBAL: '1200/s' },
       1200,
-      async (tg, source) => {
+      async (tg, source, gone) => {
         const deadline = performance.now() + FULL_TIMEOUT_MS;
         let logged = 0;
         for (;;) {
           await sleep(1_000);
           const n = copies(tg, source).n;
-          if (n >= USERS || performance.now() > deadline) break;
+          if (n >= USERS || performance.now() > deadline || gone()) break;
           if (n - logged >= 20_000) {
             logged = n;
             log(`  ${n.toLocaleString('en')} sent`);

@@ -127,3 +127,17 @@ test('a 429 on a low-priority send holds every low-priority send, and only the t
   assert.ok((await normal) < 1500, 'the relay goes on');
   assert.ok((await low) >= 1950, 'the broadcast waits out retry_after');
 });
+
+// Bug: a chat written to once (as a broadcast writes to each user) kept its
+// window for good, since a window only forgot its sends when asked again:
+// 100,000 users filled the 96 MB heap and the process died, and the sweep
+// over every window at every answer slowed each send as the map grew.
+test('the windows of chats written to once are forgotten once their window has passed', async () => {
+  const limiter = new RateLimiter({ privateChat: { limit: 1, windowMs: 50 }, group: null, global: null });
+  for (let chatId = 1; chatId <= 3000; chatId++) (await limiter.acquire({ kind: 'private', chatId }))();
+  assert.ok(limiter.size >= 1000, `kept while fresh: ${limiter.size}`);
+  await sleep(1_100);
+  // The next answer sweeps (at most once a second).
+  (await limiter.acquire({ kind: 'private', chatId: 5000 }))();
+  assert.ok(limiter.size < 10, `forgotten: ${limiter.size} windows kept`);
+});
