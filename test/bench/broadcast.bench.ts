@@ -181,10 +181,17 @@ for (const kind of (process.env.BENCH_BROADCAST_DBS?.split(',') ?? ['sqlite', 'p
       async (tg, source, gone) => {
         const deadline = performance.now() + FULL_TIMEOUT_MS;
         let logged = 0;
+        let last = 0;
+        let lastAt = performance.now();
         for (;;) {
           await sleep(1_000);
           const n = copies(tg, source).n;
-          if (n >= USERS || performance.now() > deadline || gone()) break;
+          // Done, or nothing more for 15 s: a copy whose answer was lost is not sent again (it may have arrived).
+          if (n >= USERS || performance.now() > deadline || gone() || (n > 0 && n === last && performance.now() - lastAt > 15_000)) break;
+          if (n !== last) {
+            last = n;
+            lastAt = performance.now();
+          }
           if (n - logged >= 20_000) {
             logged = n;
             log(`  ${n.toLocaleString('en')} sent`);
