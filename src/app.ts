@@ -135,6 +135,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     queueChanged: () => boardTimer.nudge(),
     flood: createFloodGuard(config.FLOOD_WINDOW_SECONDS),
     broadcasts: { progressPeriodMs: config.BROADCAST_PROGRESS_SECONDS * 1000, changed: () => broadcasts.wake() },
+    // The lease is made below; this is only asked once the desk decides anything.
+    mayCommit: () => lease.held,
   };
   // Like the board, it sends only while this instance serves. Each send waits
   // on Telegram and on two small writes: at high rates 8 in flight left the

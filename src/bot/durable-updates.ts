@@ -11,7 +11,7 @@ import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, 
 import { BotError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { write, type Db } from '../db/client.js';
-import { isTransientDbError } from '../db/errors.js';
+import { isTransientDbError, LeaseLostError } from '../db/errors.js';
 import type { DbHealth } from '../db/health.js';
 import { inboxQueries } from '../db/queries/inbox.js';
 import { sleep } from '../lib/sleep.js';
@@ -83,7 +83,10 @@ export function createDurableRunner(bot: Bot<Context>, db: Db, logger: Logger, o
       markHandled(update);
     } catch (error) {
       const cause = error instanceof BotError ? error.error : error;
-      if (isTransientDbError(cause)) {
+      if (cause instanceof LeaseLostError) {
+        // Another instance may serve now: it handles this one from the inbox, in order.
+        logger.warn({ update_id: update.update_id }, 'update left unhandled for the instance that serves now (this one lost its lease)');
+      } else if (isTransientDbError(cause)) {
         // The database failed beyond the retries: left unhandled in the inbox,
         // it is handled again at the next start.
         logger.error(

@@ -67,7 +67,21 @@ function causeOf(error: ErrorLike): ErrorLike | undefined {
 }
 
 /** True when the database failed for a while (retry later); false for a bug (do not retry). */
+/**
+ * A decision refused at commit because this instance has lost its lease
+ * (another may serve now, db/lease.ts). Transient for whoever handles it: the
+ * update stays unhandled in the inbox and the job pending, for the instance
+ * that serves (or for this one once it holds the lock again).
+ */
+export class LeaseLostError extends Error {
+  constructor() {
+    super('this instance no longer holds the instance lock: the decision was not committed');
+    this.name = 'LeaseLostError';
+  }
+}
+
 export function isTransientDbError(error: unknown): boolean {
+  if (error instanceof LeaseLostError) return true;
   if (typeof error !== 'object' || error === null) return false;
   const e = error as ErrorLike;
   // Prisma could not connect at all when it started.

@@ -10,7 +10,7 @@ import type { Texts } from '../i18n/index.js';
 import type { DeskSettings } from './settings.js';
 import type { FloodGuard } from './flood.js';
 import type { Logger } from '../logger.js';
-import { isUniqueViolation } from '../db/errors.js';
+import { isUniqueViolation, LeaseLostError } from '../db/errors.js';
 import { createStore, type Store } from '../db/queries/index.js';
 
 export interface Desk {
@@ -36,6 +36,8 @@ export interface Desk {
   flood: FloodGuard;
   /** Broadcasts: how often their progress message may change (BROADCAST_PROGRESS_SECONDS), and a nudge to their sender (one was confirmed or resumed). */
   broadcasts: { progressPeriodMs: number; changed: () => void };
+  /** False once this instance has lost its lease: another may serve, so its decisions must not commit. */
+  mayCommit: () => boolean;
 }
 
 /** The main supergroup (SUPPORT_CHAT_ID), or a category's own. */
@@ -60,7 +62,13 @@ export async function decide<T>(desk: Desk, fn: (store: Store, send: (job: NewJo
       const { result, jobs } = await write(desk.db, async (tx) => {
         const pending: NewJob[] = [];
         const result = await fn(createStore(tx), (job) => pending.push(job), attempt > 1);
-        return { result, jobs: await desk.outbox.add(tx, pending) };
+        const jobs = await desk.outbox.add(tx, pending);
+        // Checked last, right before the commit: a handler still running on an
+        // instance that lost its lease would otherwise commit jobs after the
+        // new leader read the outbox, and they would go out late and out of
+        // order. Refused, its update stays in the inbox for the new leader.
+        if (!desk.mayCommit()) throw new LeaseLostError();
+        return { result, jobs };
       });
       desk.outbox.accept(jobs);
       return result;

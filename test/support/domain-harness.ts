@@ -126,6 +126,7 @@ export async function createDomainHarness(options: HarnessOptions = {}): Promise
     queueChanged: () => {},
     flood: createFloodGuard(60),
     broadcasts: { progressPeriodMs: 30_000, changed: () => {} },
+    mayCommit: () => true,
     settings: createDeskSettings({ managerLanguage: 'en', greetings: {} }, logger),
   };
 
