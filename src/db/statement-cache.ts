@@ -21,29 +21,37 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 const MAX_STATEMENTS = 500;
 
 type Statement = Database.Statement<unknown[]>;
+type ColumnDefinition = ReturnType<Statement['columns']>;
+
+interface Cached {
+  statement: Statement;
+  /** better-sqlite3 builds new column objects at each call; a statement's columns never change. */
+  columns?: ColumnDefinition;
+}
 
 function cachingClient(db: Database.Database) {
-  const cache = new Map<string, Statement>();
-  const statement = (sql: string): Statement => {
-    let s = cache.get(sql);
-    if (s) {
+  const cache = new Map<string, Cached>();
+  const statement = (sql: string): Cached => {
+    let c = cache.get(sql);
+    if (c) {
       cache.delete(sql);
     } else {
-      s = db.prepare(sql) as Statement;
+      c = { statement: db.prepare(sql) as Statement };
       if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
     }
-    cache.set(sql, s);
-    return s;
+    cache.set(sql, c);
+    return c;
   };
   return {
     prepare(sql: string) {
-      const s = statement(sql);
+      const c = statement(sql);
+      const s = c.statement;
       return {
         run: () => s.run(),
         bind: (args: unknown[]) => ({
           reader: s.reader,
           run: () => s.run(args),
-          columns: () => s.columns(),
+          columns: () => (c.columns ??= s.columns()),
           raw: () => ({ all: () => s.raw(true).all(args) }),
         }),
       };
