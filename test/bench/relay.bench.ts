@@ -40,7 +40,7 @@ if (built.status !== 0) throw new Error('the build failed');
 const TOKEN = '123456:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz';
 
 const USERS = 1000;
-const PER_USER = 10;
+const PER_USER = Number(process.env.BENCH_PER_USER ?? 10);
 const LATENCY_RATE = 200; // msg/s
 const LATENCY_SECONDS = 10;
 const LATENCY_TOTAL = LATENCY_RATE * LATENCY_SECONDS;
@@ -77,6 +77,7 @@ const SCENARIO_ORDER: ScenarioKey[] = ['floor', 'sqlite', 'postgresql', 'sqlite-
 // Knobs for looking closer (not needed for a normal run):
 //   BENCH_SCENARIOS=floor,sqlite,postgresql,sqlite-scale,postgresql-scale,limits   run only these
 //   BENCH_CPU_PROF=<dir>                              bots write V8 CPU profiles (.cpuprofile) there on exit
+//   BENCH_PER_USER=3                                  messages per user in the throughput phase (10), for a quicker look
 const ONLY = process.env.BENCH_SCENARIOS?.split(',')
   .map((x) => x.trim())
   .filter(Boolean);
