@@ -7,9 +7,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient as SqliteClient, type Prisma as SqlitePrisma } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.js';
+import { capturingAdapter, inTransaction, isSingleConnection, registerClient } from './direct-sql.js';
+import { isTransientDbError } from './errors.js';
 import { withStatementCache } from './statement-cache.js';
 
 export type Provider = 'sqlite' | 'postgresql';
@@ -31,7 +33,76 @@ export const TX_OPTIONS = { maxWait: 60_000, timeout: 60_000 } as const;
  * would run inside it, and vanish if it rolls back.
  */
 export function write<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.$transaction(fn, TX_OPTIONS);
+  // Registered for direct SQL (direct-sql.ts): its statements run in this transaction.
+  return inTransaction<Tx, T>(db, (f) => db.$transaction(f, TX_OPTIONS), fn);
+}
+
+/** Writes that share one transaction at most (a bound on its length, and on what one failure undoes). */
+const SHARED_MAX = 32;
+
+interface SharedWrite {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+/** Per client: writes waiting for the next shared transaction, and whether one is being written. */
+const sharing = new WeakMap<Db, { waiting: SharedWrite[]; running: boolean }>();
+
+/**
+ * A write that may share its transaction with others (group commit): on
+ * SQLite, writes issued while one is being written wait for its turn anyway
+ * (one connection, one transaction at a time), so they go together in the
+ * next transaction, one after another, with one commit. A commit and
+ * Prisma's work around a transaction cost as much as a small decision
+ * itself (npm run bench). On PostgreSQL every write keeps its own
+ * transaction: there they run side by side on the pool's connections.
+ *
+ * `fn` must be safe to run again (as for write(): a failed transaction is
+ * tried again by the caller). When a shared transaction fails for anything
+ * but the database (a unique key, a bug), each of its writes runs again
+ * alone, so that each gets its own result or error; when the database
+ * fails, every one of them gets that error.
+ */
+export function writeShared<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!isSingleConnection(db)) return write(db, fn);
+  let group = sharing.get(db);
+  if (!group) {
+    group = { waiting: [], running: false };
+    sharing.set(db, group);
+  }
+  const g = group;
+  return new Promise<T>((resolve, reject) => {
+    g.waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+    if (!g.running) void writeWaiting(db, g);
+  });
+}
+
+async function writeWaiting(db: Db, g: { waiting: SharedWrite[]; running: boolean }): Promise<void> {
+  g.running = true;
+  try {
+    while (g.waiting.length > 0) {
+      const batch = g.waiting.splice(0, SHARED_MAX);
+      if (batch.length > 1) {
+        try {
+          const results = await write(db, async (tx) => {
+            const out: unknown[] = [];
+            for (const w of batch) out.push(await w.fn(tx));
+            return out;
+          });
+          for (const [i, w] of batch.entries()) w.resolve(results[i]);
+          continue;
+        } catch (error) {
+          if (isTransientDbError(error)) {
+            for (const w of batch) w.reject(error);
+            continue;
+          }
+        }
+      }
+      for (const w of batch) await write(db, w.fn).then(w.resolve, w.reject);
+    }
+  } finally {
+    g.running = false;
+  }
 }
 
 export interface Database {
@@ -42,6 +113,21 @@ export interface Database {
   /** Connection settings for serving; call after migrating. */
   tune(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The adapter a client connected, for direct SQL; a client not yet connected connects first. */
+function connection() {
+  let adapter: SqlDriverAdapter | undefined;
+  return {
+    set: (a: SqlDriverAdapter) => {
+      adapter = a;
+    },
+    get: (client: { $connect(): Promise<void> }) => async () => {
+      if (!adapter) await client.$connect();
+      if (!adapter) throw new Error('the database client did not connect its adapter');
+      return adapter;
+    },
+  };
 }
 
 export function providerOf(url: string): Provider {
@@ -58,6 +144,7 @@ export function sqlitePath(url: string): string {
 
 export function createDb(url: string): Database {
   const provider = providerOf(url);
+  const connected = connection();
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
     // A folder that cannot be made is reported by startup-check.ts, in words.
@@ -65,7 +152,8 @@ export function createDb(url: string): Database {
       mkdirSync(dirname(path), { recursive: true });
     } catch {}
     const factory = () => withStatementCache(new PrismaBetterSqlite3({ url: path }));
-    const prisma = new SqliteClient({ adapter: factory() });
+    const prisma = new SqliteClient({ adapter: capturingAdapter(factory(), connected.set) });
+    registerClient(prisma, connected.get(prisma), true);
     return {
       provider,
       prisma,
@@ -87,7 +175,8 @@ export function createDb(url: string): Database {
   // client's (each model delegate is a deep generic of its own generated
   // namespace), though both come from one schema and behave the same; the
   // e2e suites run every query on both providers.
-  const prisma = new PostgresClient({ adapter: factory() }) as unknown as Db;
+  const prisma = new PostgresClient({ adapter: capturingAdapter(factory(), connected.set) }) as unknown as Db;
+  registerClient(prisma, connected.get(prisma), false);
   return {
     provider,
     prisma,

@@ -108,7 +108,9 @@ export function isTransientDbError(error: unknown): boolean {
   return false;
 }
 
-/** Prisma's unique-constraint violation: two decisions created the same row. */
+/** A unique-constraint violation (two decisions created the same row): Prisma's, or the adapter's from direct SQL. */
 export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'P2002';
+  if (typeof error !== 'object' || error === null) return false;
+  if ((error as ErrorLike).code === 'P2002') return true;
+  return (causeOf(error as ErrorLike) as { kind?: unknown } | undefined)?.kind === 'UniqueConstraintViolation';
 }

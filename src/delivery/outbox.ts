@@ -70,6 +70,16 @@ export interface OutboxOptions {
   health?: DbHealth;
 }
 
+interface Recording {
+  job: Job;
+  outcome: JobOutcome;
+  resolve: (followUps: Job[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Deliveries recorded in one transaction at most (a bound on its length, and on what one failure undoes). */
+const RECORD_BATCH = 64;
+
 interface QueueState {
   jobs: Job[];
   busy: boolean;
@@ -99,6 +109,9 @@ export class Outbox {
   private paused = false;
   /** Outcomes of jobs Telegram accepted but whose recording failed: only the recording is retried. */
   private readonly unrecorded = new Map<number, JobOutcome>();
+  /** Delivered jobs waiting for their recording (see record()). */
+  private readonly toRecord: Recording[] = [];
+  private recording = false;
   /** Jobs finished lately (sent and removed, or failed), and when: a sweep that read them a moment before must not take them again. */
   private readonly finished = new Map<number, number>();
 
@@ -119,7 +132,21 @@ export class Outbox {
   async add(tx: Tx, jobs: NewJob[]): Promise<Job[]> {
     const rows: Job[] = [];
     const q = outboxQueries(tx);
-    for (const j of jobs) rows.push(toJob(await q.addJob(rowOf(j))));
+    const now = new Date();
+    for (const j of jobs) {
+      const row = rowOf(j);
+      const id = await q.addJob(row, now);
+      // As the handler would read it back from the table (JSON), so a restart changes nothing.
+      rows.push({
+        id,
+        queue: row.queue,
+        kind: row.kind,
+        payload: parsePayload(row.payload),
+        coalesceKey: row.coalesceKey,
+        attempts: 0,
+        nextAttemptAt: j.notBefore ?? now,
+      });
+    }
     return rows;
   }
 
@@ -347,11 +374,7 @@ export class Outbox {
     // follow-ups, in one transaction.
     let followUps: Job[];
     try {
-      followUps = await write(this.db, async (tx) => {
-        if (outcome?.record) await Promise.all(outcome.record(tx));
-        await outboxQueries(tx).removeJob(job.id);
-        return this.add(tx, outcome?.followUps ?? []);
-      });
+      followUps = await this.record(job, outcome);
     } catch (error) {
       if (!isTransientDbError(error)) return this.fail(q, job, error);
       this.unrecorded.set(job.id, outcome);
@@ -369,6 +392,56 @@ export class Outbox {
       this.held = false;
       this.logger.info('outbox: the support chat accepts messages again');
     }
+  }
+
+  /**
+   * Records a delivered job: its result, its removal and its follow-ups, in
+   * one transaction. Deliveries that finish while a recording is being
+   * written share the next transaction: one commit for many jobs, where one
+   * each cost as much as the rest of the job's database work.
+   */
+  private record(job: Job, outcome: JobOutcome): Promise<Job[]> {
+    return new Promise((resolve, reject) => {
+      this.toRecord.push({ job, outcome, resolve, reject });
+      if (!this.recording) void this.recordWaiting();
+    });
+  }
+
+  private async recordWaiting(): Promise<void> {
+    this.recording = true;
+    try {
+      while (this.toRecord.length > 0) {
+        const batch = this.toRecord.splice(0, RECORD_BATCH);
+        try {
+          const followUps = await write(this.db, (tx) => this.recordIn(tx, batch));
+          for (const [i, r] of batch.entries()) r.resolve(followUps[i]!);
+        } catch (error) {
+          if (batch.length === 1 || isTransientDbError(error)) {
+            for (const r of batch) r.reject(error);
+            continue;
+          }
+          // One job's record failed (a bug): the others must not fail with it.
+          for (const r of batch) {
+            await write(this.db, (tx) => this.recordIn(tx, [r])).then(
+              ([followUps]) => r.resolve(followUps!),
+              (e: unknown) => r.reject(e),
+            );
+          }
+        }
+      }
+    } finally {
+      this.recording = false;
+    }
+  }
+
+  private async recordIn(tx: Tx, batch: Recording[]): Promise<Job[][]> {
+    const followUps: Job[][] = [];
+    for (const { outcome } of batch) {
+      if (outcome?.record) await Promise.all(outcome.record(tx));
+      followUps.push(await this.add(tx, outcome?.followUps ?? []));
+    }
+    await outboxQueries(tx).removeJobs(batch.map((r) => r.job.id));
+    return followUps;
   }
 
   /** A bug or an unexpected refusal: keep the row (FAILED) for a person to see, tell them, and move on. */

@@ -3,7 +3,7 @@
 // runs in one database transaction, together with the outbox jobs that carry
 // its messages, so a decision is either fully recorded (and will be sent) or
 // not at all.
-import { write, type Db } from '../db/client.js';
+import { writeShared, type Db } from '../db/client.js';
 import type { Courier } from '../delivery/courier.js';
 import type { NewJob, Outbox } from '../delivery/outbox.js';
 import type { Texts } from '../i18n/index.js';
@@ -59,7 +59,8 @@ export const isUserQueue = (queue: string) => queue.startsWith('user:');
 export async function decide<T>(desk: Desk, fn: (store: Store, send: (job: NewJob) => void, retry: boolean) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const { result, jobs } = await write(desk.db, async (tx) => {
+      // Shared with the decisions taken at the same moment, where the database gains by it (db/client.ts).
+      const { result, jobs } = await writeShared(desk.db, async (tx) => {
         const pending: NewJob[] = [];
         const result = await fn(createStore(tx), (job) => pending.push(job), attempt > 1);
         const jobs = await desk.outbox.add(tx, pending);

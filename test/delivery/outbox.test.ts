@@ -162,6 +162,52 @@ describe('outbox', () => {
     assert.ok(await o.database.prisma.user.findUnique({ where: { id: 55n } }), 'the result is recorded');
     assert.deepEqual(failed, []);
   });
+
+  // Deliveries finishing together are recorded in one transaction. Bug it
+  // catches: one delivery whose record fails (a bug) undoing the others'
+  // records with it, so that they were sent but counted as failed (a person
+  // told of failures that did not happen, or, retried, sent twice).
+  // Tried: rejected the whole batch on any error -> failed (every job of the
+  // batch FAILED and announced).
+  test('deliveries recorded together: one whose record fails fails alone, the others are recorded', async () => {
+    const failed: Array<{ job: Job; error: unknown }> = [];
+    const o = await running(failed);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const recorded: number[] = [];
+    let sending = 0;
+    o.outbox.setHandlers({
+      async send(job) {
+        // All are sent, then answered at the same moment: their records meet in one batch.
+        sending++;
+        await gate;
+        const n = (job.payload as { n: number }).n;
+        return {
+          record: (tx) =>
+            n === 7
+              ? [tx.ticket.update({ where: { id: 424242 }, data: { cardMessageId: 1 } })] // a real P2025: not an outage
+              : [tx.user.create({ data: { id: BigInt(9000 + n), firstName: `r${n}` } }).then(() => recorded.push(n))],
+        };
+      },
+    });
+    await o.outbox.start();
+    const ns = Array.from({ length: 10 }, (_, i) => i);
+    await o.outbox.enqueue(ns.map((n) => ({ queue: `user:${8000 + n}`, kind: 'send', payload: { n } })));
+    await waitFor('all ten are in flight', async () => sending === 10);
+    open();
+    await waitFor('the jobs are gone or failed', async () => (await o.database.prisma.outboxJob.count({ where: { state: 'PENDING' } })) === 0);
+    assert.deepEqual(
+      failed.map((f) => (f.job.payload as { n: number }).n),
+      [7],
+    );
+    const users = await o.database.prisma.user.findMany({ where: { id: { gte: 9000n } }, orderBy: { id: 'asc' } });
+    assert.deepEqual(
+      users.map((u) => Number(u.id) - 9000),
+      ns.filter((n) => n !== 7),
+    );
+    assert.equal((await o.database.prisma.outboxJob.findMany({ where: { state: 'FAILED' } })).length, 1);
+    assert.ok(recorded.length >= 9);
+  });
 });
 
 describe('outbox start', () => {

@@ -2,12 +2,14 @@
 // user stayed silent (Ticket.awaitingUserSince), and the sweep that resolves
 // tickets silent for too long.
 import type { Queryable } from '../client.js';
+import { directSql } from '../direct-sql.js';
 
 export function autoCloseQueries(db: Queryable) {
   return {
     /** The managers answered: the user's silence counts from now (until they write). */
+    /** On every manager's reply: direct SQL (db/direct-sql.ts). */
     markAwaitingUser(ticketId: number, now: Date) {
-      return db.ticket.updateMany({ where: { id: ticketId }, data: { awaitingUserSince: now } });
+      return directSql(db).execute(`UPDATE "Ticket" SET "awaitingUserSince" = ? WHERE "id" = ?`, [now, ticketId]);
     },
 
     /** The user wrote: nobody waits for them any more. */

@@ -1,5 +1,8 @@
 // Queries about relayed messages, both directions, with their ids on both sides.
 import type { Queryable } from '../client.js';
+import type { Message } from '../../generated/sqlite/client.js';
+import { directSql } from '../direct-sql.js';
+import { MESSAGE_COLUMNS } from './columns.js';
 import type { MessageContent } from '../../domain/transcript.js';
 
 /** The columns a message's content is stored in. */
@@ -60,29 +63,61 @@ export function messageQueries(db: Queryable) {
     },
 
     /** Records a message to relay (state PENDING until the outbox delivers it). Throws P2002 for a duplicate. */
-    addMessage(m: NewMessage) {
-      return db.message.create({
-        data: {
-          ticketId: m.ticketId,
-          userId: BigInt(m.userId),
-          direction: m.direction,
-          managerId: m.managerId === undefined ? null : BigInt(m.managerId),
-          userChatMessageId: m.userChatMessageId,
-          topicMessageId: m.topicMessageId,
-          topicChatId: m.topicChatId == null ? null : BigInt(m.topicChatId),
-          kind: m.kind,
-          sentAt: m.sentAt,
-          state: m.state ?? 'PENDING',
-          mediaGroupId: m.mediaGroupId ?? null,
-          replyToSourceId: m.replyToSourceId ?? null,
-          cannedAnswerId: m.cannedAnswerId ?? null,
-          ...contentColumns(m.content),
-        },
-      });
+    async addMessage(m: NewMessage): Promise<Message> {
+      // On every message's path: direct SQL (db/direct-sql.ts).
+      const c = contentColumns(m.content);
+      const [row] = await directSql(db).query<Message>(
+        `INSERT INTO "Message" ("ticketId", "userId", "direction", "managerId", "userChatMessageId", "topicMessageId", "topicChatId", "kind", "sentAt",
+           "state", "mediaGroupId", "replyToSourceId", "cannedAnswerId", "text", "entities", "fileId", "erased")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)
+         RETURNING ${MESSAGE_COLUMNS}`,
+        [
+          m.ticketId,
+          BigInt(m.userId),
+          m.direction,
+          m.managerId === undefined ? null : BigInt(m.managerId),
+          m.userChatMessageId,
+          m.topicMessageId,
+          m.topicChatId == null ? null : BigInt(m.topicChatId),
+          m.kind,
+          m.sentAt,
+          m.state ?? 'PENDING',
+          m.mediaGroupId ?? null,
+          m.replyToSourceId ?? null,
+          m.cannedAnswerId ?? null,
+          c.text,
+          c.entities,
+          c.fileId,
+        ],
+      );
+      return row!;
     },
 
-    messagesByIds(ids: number[]) {
-      return db.message.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+    /** A user's message was copied into their topic (`copies[i]` is `ids[i]`'s copy): delivered. */
+    markRelayedToTopic(ids: number[], copies: number[], chatId: number, at: Date) {
+      const sql = directSql(db);
+      return ids.map((id, i) =>
+        sql.execute(`UPDATE "Message" SET "state" = 'DELIVERED', "relayedAt" = ?, "topicMessageId" = ?, "topicChatId" = ? WHERE "id" = ?`, [
+          at,
+          copies[i] ?? null,
+          BigInt(chatId),
+          id,
+        ]),
+      );
+    },
+
+    /** A manager's message was copied to the user (`copies[i]` is `ids[i]`'s copy): delivered. */
+    markRelayedToUser(ids: number[], copies: number[], at: Date) {
+      const sql = directSql(db);
+      return ids.map((id, i) =>
+        sql.execute(`UPDATE "Message" SET "state" = 'DELIVERED', "relayedAt" = ?, "userChatMessageId" = ? WHERE "id" = ?`, [at, copies[i] ?? null, id]),
+      );
+    },
+
+    messagesByIds(ids: number[]): Promise<Message[]> {
+      if (ids.length === 0) return Promise.resolve([]);
+      // On every relay's path (its job reads the message): direct SQL.
+      return directSql(db).query<Message>(`SELECT ${MESSAGE_COLUMNS} FROM "Message" WHERE "id" IN (${ids.map(() => '?').join(', ')}) ORDER BY "id"`, ids);
     },
 
     pendingAlbumItems(userId: number, direction: 'INBOUND' | 'OUTBOUND', mediaGroupId: string) {

@@ -1,6 +1,7 @@
 // Queries of the durable outbox: jobs written with a decision, loaded at
 // start, removed when their result is recorded, kept as FAILED for a person.
 import type { Queryable } from '../client.js';
+import { directSql } from '../direct-sql.js';
 
 export interface OutboxRow {
   queue: string;
@@ -12,8 +13,14 @@ export interface OutboxRow {
 
 export function outboxQueries(db: Queryable) {
   return {
-    addJob(row: OutboxRow) {
-      return db.outboxJob.create({ data: row });
+    /** Every decision writes one or more (direct SQL, db/direct-sql.ts). */
+    async addJob(row: OutboxRow, now: Date): Promise<number> {
+      const [job] = await directSql(db).query<{ id: number }>(
+        `INSERT INTO "OutboxJob" ("queue", "kind", "payload", "coalesceKey", "state", "attempts", "nextAttemptAt", "createdAt")
+         VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?) RETURNING "id"`,
+        [row.queue, row.kind, row.payload, row.coalesceKey, row.nextAttemptAt ?? now, now],
+      );
+      return job!.id;
     },
 
     pendingJobs() {
@@ -22,6 +29,11 @@ export function outboxQueries(db: Queryable) {
 
     removeJob(id: number) {
       return db.outboxJob.deleteMany({ where: { id } });
+    },
+
+    /** Delivered jobs go (direct SQL: every relay's record ends with it). */
+    removeJobs(ids: number[]) {
+      return directSql(db).execute(`DELETE FROM "OutboxJob" WHERE "id" IN (${ids.map(() => '?').join(', ')})`, ids);
     },
 
     rescheduleJob(id: number, attempts: number, nextAttemptAt: Date, lastError: string) {

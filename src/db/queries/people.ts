@@ -2,23 +2,25 @@
 // answer them. Plain functions over a Prisma client or transaction.
 import type { Queryable } from '../client.js';
 import type { Person } from '../../domain/people.js';
-
-const personFields = (p: Person) => ({
-  firstName: p.first_name,
-  lastName: p.last_name ?? null,
-  username: p.username ?? null,
-});
+import type { Manager, User } from '../../generated/sqlite/client.js';
+import { directSql } from '../direct-sql.js';
+import { MANAGER_COLUMNS, USER_COLUMNS } from './columns.js';
 
 export function peopleQueries(db: Queryable) {
   return {
     /** Creates or refreshes the user; counts one more message when asked. */
-    touchUser(p: Person, now: Date, countMessage: boolean) {
-      const fields = { ...personFields(p), languageCode: p.language_code ?? null, lastSeenAt: now };
-      return db.user.upsert({
-        where: { id: BigInt(p.id) },
-        create: { id: BigInt(p.id), ...fields, firstSeenAt: now, messageCount: countMessage ? 1 : 0 },
-        update: { ...fields, ...(countMessage ? { messageCount: { increment: 1 } } : {}) },
-      });
+    touchUser(p: Person, now: Date, countMessage: boolean): Promise<User> {
+      // On every message's path: direct SQL (db/direct-sql.ts).
+      return directSql(db)
+        .query<User>(
+          `INSERT INTO "User" ("id", "firstName", "lastName", "username", "languageCode", "firstSeenAt", "lastSeenAt", "messageCount", "blocked")
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, false)
+           ON CONFLICT ("id") DO UPDATE SET "firstName" = excluded."firstName", "lastName" = excluded."lastName", "username" = excluded."username",
+             "languageCode" = excluded."languageCode", "lastSeenAt" = excluded."lastSeenAt", "messageCount" = "User"."messageCount" + ?
+           RETURNING ${USER_COLUMNS}`,
+          [BigInt(p.id), p.first_name, p.last_name ?? null, p.username ?? null, p.language_code ?? null, now, now, countMessage ? 1 : 0, countMessage ? 1 : 0],
+        )
+        .then(([user]) => user!);
     },
 
     user(userId: number) {
@@ -65,13 +67,17 @@ export function peopleQueries(db: Queryable) {
       return db.user.findMany({ where: { bannedAt: { not: null } }, include: { bannedBy: true }, orderBy: [{ bannedAt: 'desc' }, { id: 'asc' }] });
     },
 
-    touchManager(p: Person, now: Date) {
-      const fields = { ...personFields(p), lastSeenAt: now };
-      return db.manager.upsert({
-        where: { id: BigInt(p.id) },
-        create: { id: BigInt(p.id), ...fields, firstSeenAt: now },
-        update: fields,
-      });
+    /** On every manager's reply: direct SQL (db/direct-sql.ts). */
+    touchManager(p: Person, now: Date): Promise<Manager> {
+      return directSql(db)
+        .query<Manager>(
+          `INSERT INTO "Manager" ("id", "firstName", "lastName", "username", "firstSeenAt", "lastSeenAt") VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT ("id") DO UPDATE SET "firstName" = excluded."firstName", "lastName" = excluded."lastName", "username" = excluded."username",
+             "lastSeenAt" = excluded."lastSeenAt"
+           RETURNING ${MANAGER_COLUMNS}`,
+          [BigInt(p.id), p.first_name, p.last_name ?? null, p.username ?? null, now, now],
+        )
+        .then(([manager]) => manager!);
     },
   };
 }

@@ -1,11 +1,18 @@
 // Queries about tickets and their status history.
 import type { Queryable } from '../client.js';
+import type { Ticket } from '../../generated/sqlite/client.js';
+import { directSql } from '../direct-sql.js';
+import { TICKET_COLUMNS } from './columns.js';
 import type { TicketStatus } from '../../domain/status.js';
 
 export function ticketQueries(db: Queryable) {
   return {
-    latestTicket(userId: number) {
-      return db.ticket.findFirst({ where: { userId: BigInt(userId) }, orderBy: { id: 'desc' } });
+    /** On every manager's reply: direct SQL (db/direct-sql.ts). */
+    async latestTicket(userId: number): Promise<Ticket | null> {
+      const [ticket] = await directSql(db).query<Ticket>(`SELECT ${TICKET_COLUMNS} FROM "Ticket" WHERE "userId" = ? ORDER BY "id" DESC LIMIT 1`, [
+        BigInt(userId),
+      ]);
+      return ticket ?? null;
     },
 
     ticket(ticketId: number) {
@@ -75,9 +82,12 @@ export function ticketQueries(db: Queryable) {
     },
 
     /** The first manager answer on a ticket: first-response time and, if nobody took it yet, the assignee. */
+    /** The first answer's time and its manager as the assignee, each unless set already (every reply: direct SQL). */
     async markFirstResponse(ticketId: number, managerId: number, now: Date) {
-      await db.ticket.updateMany({ where: { id: ticketId, firstResponseAt: null }, data: { firstResponseAt: now } });
-      await db.ticket.updateMany({ where: { id: ticketId, assigneeId: null }, data: { assigneeId: BigInt(managerId) } });
+      await directSql(db).execute(
+        `UPDATE "Ticket" SET "firstResponseAt" = COALESCE("firstResponseAt", ?), "assigneeId" = COALESCE("assigneeId", ?) WHERE "id" = ?`,
+        [now, BigInt(managerId), ticketId],
+      );
     },
 
     /** Hands a ticket to a manager (/assign). */

@@ -2,6 +2,9 @@
 // at most one topic per group; the current one (their latest ticket's) is
 // where their messages go.
 import type { Queryable } from '../client.js';
+import type { Ticket, Topic } from '../../generated/sqlite/client.js';
+import { directSql } from '../direct-sql.js';
+import { TICKET_COLUMNS, TOPIC_COLUMNS } from './columns.js';
 
 export function topicQueries(db: Queryable) {
   return {
@@ -11,11 +14,13 @@ export function topicQueries(db: Queryable) {
     },
 
     /** The user's current topic with its latest ticket, in one query (the relay's hot path). */
-    topicWithLatestTicket(userId: number) {
-      return db.topic.findFirst({
-        where: { userId: BigInt(userId), current: true },
-        include: { tickets: { orderBy: { id: 'desc' }, take: 1 } },
-      });
+    async topicWithLatestTicket(userId: number): Promise<(Topic & { tickets: Ticket[] }) | null> {
+      // On every message's path: direct SQL (db/direct-sql.ts).
+      const sql = directSql(db);
+      const [topic] = await sql.query<Topic>(`SELECT ${TOPIC_COLUMNS} FROM "Topic" WHERE "userId" = ? AND "current" = ? LIMIT 1`, [BigInt(userId), true]);
+      if (!topic) return null;
+      const tickets = await sql.query<Ticket>(`SELECT ${TICKET_COLUMNS} FROM "Ticket" WHERE "topicId" = ? ORDER BY "id" DESC LIMIT 1`, [topic.id]);
+      return { ...topic, tickets };
     },
 
     /** Every topic Telegram has created, in every group (loaded once at start). */

@@ -1,6 +1,7 @@
 // A user's message (or album) is copied from their private chat into their
 // topic: the send half of domain/user-to-topic.ts.
 import { z } from 'zod';
+import { messageQueries } from '../../db/queries/messages.js';
 import { DeliveryError } from '../courier.js';
 import { defineJob, idSchema } from './job.js';
 import { batchOf, failInbound, topicReplyTarget } from './relayed-messages.js';
@@ -22,11 +23,11 @@ export const copyToTopic = defineJob('copyToTopic', z.object({ messageId: idSche
     const now = desk.now();
     return {
       record: (tx) =>
-        batch.map((m, i) =>
-          tx.message.update({
-            where: { id: m.id },
-            data: { state: 'DELIVERED', relayedAt: now, topicMessageId: copies[i] ?? null, topicChatId: BigInt(chatId) },
-          }),
+        messageQueries(tx).markRelayedToTopic(
+          batch.map((m) => m.id),
+          copies,
+          chatId,
+          now,
         ),
     };
   } catch (error) {

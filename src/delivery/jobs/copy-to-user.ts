@@ -1,6 +1,7 @@
 // A manager's reply (or album) is copied from the user's topic to the user's
 // private chat: the send half of domain/manager-to-user.ts.
 import { z } from 'zod';
+import { messageQueries } from '../../db/queries/messages.js';
 import { DeliveryError } from '../courier.js';
 import { defineJob, idSchema } from './job.js';
 import { entitiesSchema } from './notice.js';
@@ -39,7 +40,11 @@ export const copyToUser = defineJob('copyToUser', payload, async ({ messageId, s
     const now = desk.now();
     return {
       record: (tx) =>
-        batch.map((m, i) => tx.message.update({ where: { id: m.id }, data: { state: 'DELIVERED', relayedAt: now, userChatMessageId: copies[i] ?? null } })),
+        messageQueries(tx).markRelayedToUser(
+          batch.map((m) => m.id),
+          copies,
+          now,
+        ),
     };
   } catch (error) {
     if (!(error instanceof DeliveryError) || error.transient) throw error;

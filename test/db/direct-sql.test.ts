@@ -1,0 +1,147 @@
+// The hot path's plain SQL (src/db/direct-sql.ts) and shared transactions
+// (writeShared in src/db/client.ts), on both real databases. The end-to-end
+// suites run every direct statement as a user and a manager would; these
+// tests pin what those would only show as an odd symptom much later.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { createDb, write, writeShared, type Database } from '../../src/db/client.js';
+import { isUniqueViolation } from '../../src/db/errors.js';
+import { migrateDatabase } from '../../src/db/migrate.js';
+import { createStore } from '../../src/db/queries/index.js';
+import { dbKinds, freshDatabase, type TestDatabase } from '../support/databases.js';
+
+const ann = { id: 1001, first_name: 'Ann', last_name: 'Lee', username: 'ann', language_code: 'en' };
+
+for (const kind of dbKinds) {
+  describe(`direct SQL on ${kind}`, () => {
+    let database: TestDatabase;
+    let db: Database;
+    beforeEach(async () => {
+      database = await freshDatabase(kind);
+      db = createDb(database.url);
+      await migrateDatabase(db);
+      await db.tune();
+    });
+    afterEach(async () => {
+      await db.close();
+      await database.drop();
+    });
+
+    // Bug: a column decoded unlike Prisma's own (an id as a number, a time as
+    // text, a flag as 0/1) or left out: code written against Prisma's types
+    // then compares or formats the wrong thing.
+    test('rows come back exactly as Prisma gives them', async () => {
+      const now = new Date('2026-12-01T10:20:30.456Z');
+      const store = createStore(db.prisma);
+      const touched = await write(db.prisma, (tx) => createStore(tx).touchUser(ann, now, true));
+      await db.prisma.user.update({ where: { id: BigInt(ann.id) }, data: { bannedAt: now, banReason: 'spam', chosenCategoryId: 3 } });
+      const again = await write(db.prisma, (tx) => createStore(tx).touchUser(ann, new Date(now.getTime() + 1000), true));
+      assert.deepEqual(touched, {
+        ...(await db.prisma.user.findUnique({ where: { id: BigInt(ann.id) } }))!,
+        messageCount: 1,
+        lastSeenAt: now,
+        bannedAt: null,
+        banReason: null,
+        chosenCategoryId: null,
+      });
+      assert.deepEqual(again, await db.prisma.user.findUnique({ where: { id: BigInt(ann.id) } }));
+      assert.equal(again.messageCount, 2);
+      assert.equal(typeof again.id, 'bigint');
+      assert.equal(again.blocked, false);
+
+      const topic = await store.createTopic(ann.id, -100123);
+      await store.openTicket(ann.id, topic.id, now);
+      const found = await store.topicWithLatestTicket(ann.id);
+      const viaPrisma = await db.prisma.topic.findFirst({
+        where: { userId: BigInt(ann.id), current: true },
+        include: { tickets: { orderBy: { id: 'desc' }, take: 1 } },
+      });
+      assert.deepEqual(found, viaPrisma);
+      assert.equal(found?.tickets[0]?.status, 'WAITING');
+
+      const message = await write(db.prisma, (tx) =>
+        createStore(tx).addMessage({
+          ticketId: found!.tickets[0]!.id,
+          userId: ann.id,
+          direction: 'INBOUND',
+          userChatMessageId: 7,
+          topicMessageId: null,
+          kind: 'text',
+          sentAt: now,
+          content: { text: 'Hello', entities: [{ type: 'bold', offset: 0, length: 5 }] },
+        }),
+      );
+      assert.deepEqual(message, await db.prisma.message.findUnique({ where: { id: message.id } }));
+      assert.deepEqual(await store.messagesByIds([message.id]), [message]);
+    });
+
+    // Bug: a direct statement run outside its decision's transaction (on
+    // PostgreSQL, on another pool connection): it would stay when the
+    // decision fails, and a row would exist for a message never relayed.
+    test("a direct statement belongs to its write's transaction", async () => {
+      const now = new Date();
+      await assert.rejects(
+        write(db.prisma, async (tx) => {
+          await createStore(tx).touchUser(ann, now, true);
+          throw new Error('the decision fails after it');
+        }),
+        /the decision fails/,
+      );
+      assert.equal(await db.prisma.user.count(), 0, 'rolled back with its transaction');
+      // Concurrent transactions each see only their own uncommitted rows.
+      const seen = await Promise.all(
+        [1, 2, 3].map((n) =>
+          write(db.prisma, async (tx) => {
+            const store = createStore(tx);
+            await store.touchUser({ id: n, first_name: `U${n}` }, now, true);
+            return (await tx.user.findMany()).map((u) => Number(u.id));
+          }),
+        ),
+      );
+      assert.ok(
+        seen.every((ids, i) => ids.includes(i + 1)),
+        `each transaction sees its own row: ${JSON.stringify(seen)}`,
+      );
+    });
+
+    // Bugs: a shared transaction that fails for one write and takes the
+    // others with it (their messages lost: their callers see an error for a
+    // decision that was fine); or an error not given back to its own caller.
+    test('a write that fails in a shared transaction fails alone', async () => {
+      const now = new Date();
+      await write(db.prisma, (tx) => createStore(tx).touchUser(ann, now, true));
+      const topic = await createStore(db.prisma).createTopic(ann.id, -100123);
+      const add = (chatMessageId: number) =>
+        writeShared(db.prisma, (tx) =>
+          createStore(tx).addMessage({
+            ticketId: null,
+            userId: ann.id,
+            direction: 'INBOUND',
+            userChatMessageId: chatMessageId,
+            topicMessageId: null,
+            kind: 'text',
+            sentAt: now,
+          }),
+        );
+      await add(1);
+      // Issued together: on SQLite they share transactions; 1 is a duplicate.
+      const results = await Promise.allSettled([2, 3, 1, 4, 5].map(add));
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+      );
+      assert.ok(isUniqueViolation((results[2] as PromiseRejectedResult).reason), 'the duplicate gets its own error, as a unique violation');
+      // (On PostgreSQL they run side by side and may commit in any order.)
+      const stored = await db.prisma.message.findMany({
+        where: { userId: BigInt(ann.id) },
+        orderBy: { userChatMessageId: 'asc' },
+        select: { userChatMessageId: true },
+      });
+      assert.deepEqual(
+        stored.map((m) => m.userChatMessageId),
+        [1, 2, 3, 4, 5],
+      );
+      assert.ok(topic.id > 0);
+    });
+  });
+}
