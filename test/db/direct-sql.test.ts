@@ -59,6 +59,22 @@ for (const kind of dbKinds) {
       assert.deepEqual(found, viaPrisma);
       assert.equal(found?.tickets[0]?.status, 'WAITING');
 
+      // A card's ticket, with and without an assignee and a rating.
+      const ticketId = found!.tickets[0]!.id;
+      const include = { user: true, topic: true, assignee: true, rating: true } as const;
+      assert.deepEqual(await store.ticket(ticketId), await db.prisma.ticket.findUnique({ where: { id: ticketId }, include }));
+      await store.touchManager({ id: 77, first_name: 'Mary' }, now);
+      await store.setAssignee(ticketId, 77);
+      await db.prisma.rating.create({ data: { ticketId, userId: BigInt(ann.id), sentAt: now, score: 4, ratedAt: now } });
+      const full = await store.ticket(ticketId);
+      assert.deepEqual(full, await db.prisma.ticket.findUnique({ where: { id: ticketId }, include }));
+      assert.equal(full?.assignee?.firstName, 'Mary');
+      assert.equal(full?.rating?.score, 4);
+      assert.equal(await store.ticket(ticketId + 1000), null);
+      await store.openTicket(ann.id, topic.id, now);
+      assert.equal(await store.countTicketsBefore(ann.id, ticketId + 1), 1);
+      assert.equal(await store.countTicketsBefore(ann.id, ticketId), 0);
+
       const message = await write(db.prisma, (tx) =>
         createStore(tx).addMessage({
           ticketId: found!.tickets[0]!.id,

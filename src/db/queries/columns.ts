@@ -8,4 +8,5 @@ export const USER_COLUMNS = columnsOf(Prisma.UserScalarFieldEnum);
 export const MANAGER_COLUMNS = columnsOf(Prisma.ManagerScalarFieldEnum);
 export const TOPIC_COLUMNS = columnsOf(Prisma.TopicScalarFieldEnum);
 export const TICKET_COLUMNS = columnsOf(Prisma.TicketScalarFieldEnum, ['status']);
+export const RATING_COLUMNS = columnsOf(Prisma.RatingScalarFieldEnum);
 export const MESSAGE_COLUMNS = columnsOf(Prisma.MessageScalarFieldEnum, ['direction', 'state']);

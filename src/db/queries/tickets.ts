@@ -1,8 +1,10 @@
 // Queries about tickets and their status history.
 import type { Queryable } from '../client.js';
-import type { Ticket } from '../../generated/sqlite/client.js';
+import type { Manager, Rating, Ticket, Topic, User } from '../../generated/sqlite/client.js';
 import { directSql } from '../direct-sql.js';
-import { TICKET_COLUMNS } from './columns.js';
+import { MANAGER_COLUMNS, RATING_COLUMNS, TICKET_COLUMNS, TOPIC_COLUMNS, USER_COLUMNS } from './columns.js';
+
+export type TicketWithPeople = Ticket & { user: User; topic: Topic; assignee: Manager | null; rating: Rating | null };
 import type { TicketStatus } from '../../domain/status.js';
 
 export function ticketQueries(db: Queryable) {
@@ -15,13 +17,27 @@ export function ticketQueries(db: Queryable) {
       return ticket ?? null;
     },
 
-    ticket(ticketId: number) {
-      return db.ticket.findUnique({ where: { id: ticketId }, include: { user: true, topic: true, assignee: true, rating: true } });
+    /** A ticket with its user, topic, assignee and rating: every card reads it (direct SQL, db/direct-sql.ts). */
+    async ticket(ticketId: number): Promise<TicketWithPeople | null> {
+      const sql = directSql(db);
+      const [ticket] = await sql.query<Ticket>(`SELECT ${TICKET_COLUMNS} FROM "Ticket" WHERE "id" = ?`, [ticketId]);
+      if (!ticket) return null;
+      const [users, topics, assignees, ratings] = await Promise.all([
+        sql.query<User>(`SELECT ${USER_COLUMNS} FROM "User" WHERE "id" = ?`, [ticket.userId]),
+        sql.query<Topic>(`SELECT ${TOPIC_COLUMNS} FROM "Topic" WHERE "id" = ?`, [ticket.topicId]),
+        ticket.assigneeId === null ? [] : sql.query<Manager>(`SELECT ${MANAGER_COLUMNS} FROM "Manager" WHERE "id" = ?`, [ticket.assigneeId]),
+        sql.query<Rating>(`SELECT ${RATING_COLUMNS} FROM "Rating" WHERE "ticketId" = ?`, [ticketId]),
+      ]);
+      return { ...ticket, user: users[0]!, topic: topics[0]!, assignee: assignees[0] ?? null, rating: ratings[0] ?? null };
     },
 
-    /** How many tickets the user had before this one. */
-    countTicketsBefore(userId: number, ticketId: number) {
-      return db.ticket.count({ where: { userId: BigInt(userId), id: { lt: ticketId } } });
+    /** How many tickets the user had before this one (every card: direct SQL). */
+    async countTicketsBefore(userId: number, ticketId: number): Promise<number> {
+      const [row] = await directSql(db).query<{ n: number | bigint }>(`SELECT COUNT(*) AS "n" FROM "Ticket" WHERE "userId" = ? AND "id" < ?`, [
+        BigInt(userId),
+        ticketId,
+      ]);
+      return Number(row?.n ?? 0);
     },
 
     openTicket(userId: number, topicId: number, now: Date) {
