@@ -227,6 +227,18 @@ export class RateLimiter {
   }
 
   /**
+   * How long a send that holds its slot must still wait before it goes: a
+   * 429 may have come for its target (or, low priority, for every broadcast
+   * send) since it took the slot, while it did its last step (a broadcast
+   * claims its recipient's row first).
+   */
+  blockedMs(target: Target, priority: Priority = 'normal'): number {
+    const now = Date.now();
+    const w = this.windows.get(`${target.kind}:${target.chatId}`);
+    return Math.max(0, (w?.blockedUntil ?? 0) - now, priority === 'low' ? this.low.blockedUntil - now : 0);
+  }
+
+  /**
    * Telegram said 429: nothing goes to this target for retryAfter seconds. A
    * low-priority send's 429 holds every low-priority send as well: a
    * broadcast that is told to slow down slows down as a whole.

@@ -3,6 +3,7 @@
 // and the same call is sent again, so order within a target is kept.
 // Telegram's refusals become DeliveryErrors.
 import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
+import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import { DeliveryError, SendCalledOff, type CopyOptions, type Courier, type DeliveryFailure, type Place, type Post } from './courier.js';
 import type { Priority, RateLimiter, Target } from './rate-limiter.js';
@@ -80,6 +81,8 @@ export function createTelegramCourier({ api, supportChatId, limiter, logger, on4
           before = undefined;
           if (!go) throw new SendCalledOff('called off before sending');
         }
+        // Told to wait since the slot was taken (a 429 to another send): it waits too, however it got here.
+        for (let ms = limiter.blockedMs(target, priority); ms > 0; ms = limiter.blockedMs(target, priority)) await sleep(ms);
         return await send();
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 429) {
