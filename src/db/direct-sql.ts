@@ -7,10 +7,11 @@
 // statement is a few dozen microseconds. A relayed message takes about ten
 // such statements, so Prisma was most of the bot's CPU (npm run bench, CPU
 // profiles). The statements every message runs (the user, the topic and
-// ticket, the message row, its outbox job, the delivery's record) are
-// therefore written here in SQL both databases accept, and sent straight to
-// the adapter Prisma itself uses: the same connection, the same transaction,
-// the same error types. Everything else stays with Prisma.
+// ticket, the message row, its outbox job, the delivery's record, the inbox,
+// a card's ticket) are therefore written in db/queries/ in SQL both
+// databases accept, and sent through here straight to the adapter Prisma
+// itself uses: the same connection, the same transaction, the same error
+// types. Everything else stays with Prisma.
 //
 // A statement inside a decision must run in that decision's transaction.
 // Prisma does not hand out the adapter transaction behind its transaction
@@ -48,7 +49,12 @@ interface Registration {
   singleConnection: boolean;
 }
 
-/** Prisma clients (the base client, and each transaction's) → the adapter queryable their queries run on. */
+/**
+ * Prisma clients (the base client, and each transaction's) → the adapter
+ * queryable their queries run on. Keyed by the client because the client is
+ * what every query function is handed; weak, so a finished transaction's
+ * client is not kept. It holds no state of its own: createDb and write fill it.
+ */
 const registered = new WeakMap<object, Registration>();
 
 /**
