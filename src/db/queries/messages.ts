@@ -94,24 +94,25 @@ export function messageQueries(db: Queryable) {
     },
 
     /** A user's message was copied into their topic (`copies[i]` is `ids[i]`'s copy): delivered. */
-    markRelayedToTopic(ids: number[], copies: number[], chatId: number, at: Date) {
+    async markRelayedToTopic(ids: number[], copies: number[], chatId: number, at: Date): Promise<void> {
+      // One after another: a PostgreSQL transaction is one connection, which takes one query at a time.
       const sql = directSql(db);
-      return ids.map((id, i) =>
-        sql.execute(`UPDATE "Message" SET "state" = 'DELIVERED', "relayedAt" = ?, "topicMessageId" = ?, "topicChatId" = ? WHERE "id" = ?`, [
+      for (const [i, id] of ids.entries()) {
+        await sql.execute(`UPDATE "Message" SET "state" = 'DELIVERED', "relayedAt" = ?, "topicMessageId" = ?, "topicChatId" = ? WHERE "id" = ?`, [
           at,
           copies[i] ?? null,
           BigInt(chatId),
           id,
-        ]),
-      );
+        ]);
+      }
     },
 
     /** A manager's message was copied to the user (`copies[i]` is `ids[i]`'s copy): delivered. */
-    markRelayedToUser(ids: number[], copies: number[], at: Date) {
+    async markRelayedToUser(ids: number[], copies: number[], at: Date): Promise<void> {
       const sql = directSql(db);
-      return ids.map((id, i) =>
-        sql.execute(`UPDATE "Message" SET "state" = 'DELIVERED', "relayedAt" = ?, "userChatMessageId" = ? WHERE "id" = ?`, [at, copies[i] ?? null, id]),
-      );
+      for (const [i, id] of ids.entries()) {
+        await sql.execute(`UPDATE "Message" SET "state" = 'DELIVERED', "relayedAt" = ?, "userChatMessageId" = ? WHERE "id" = ?`, [at, copies[i] ?? null, id]);
+      }
     },
 
     messagesByIds(ids: number[]): Promise<Message[]> {

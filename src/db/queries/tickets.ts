@@ -22,12 +22,12 @@ export function ticketQueries(db: Queryable) {
       const sql = directSql(db);
       const [ticket] = await sql.query<Ticket>(`SELECT ${TICKET_COLUMNS} FROM "Ticket" WHERE "id" = ?`, [ticketId]);
       if (!ticket) return null;
-      const [users, topics, assignees, ratings] = await Promise.all([
-        sql.query<User>(`SELECT ${USER_COLUMNS} FROM "User" WHERE "id" = ?`, [ticket.userId]),
-        sql.query<Topic>(`SELECT ${TOPIC_COLUMNS} FROM "Topic" WHERE "id" = ?`, [ticket.topicId]),
-        ticket.assigneeId === null ? [] : sql.query<Manager>(`SELECT ${MANAGER_COLUMNS} FROM "Manager" WHERE "id" = ?`, [ticket.assigneeId]),
-        sql.query<Rating>(`SELECT ${RATING_COLUMNS} FROM "Rating" WHERE "ticketId" = ?`, [ticketId]),
-      ]);
+      // One after another: inside a PostgreSQL transaction they share one connection, which takes one query at a time.
+      const users = await sql.query<User>(`SELECT ${USER_COLUMNS} FROM "User" WHERE "id" = ?`, [ticket.userId]);
+      const topics = await sql.query<Topic>(`SELECT ${TOPIC_COLUMNS} FROM "Topic" WHERE "id" = ?`, [ticket.topicId]);
+      const assignees =
+        ticket.assigneeId === null ? [] : await sql.query<Manager>(`SELECT ${MANAGER_COLUMNS} FROM "Manager" WHERE "id" = ?`, [ticket.assigneeId]);
+      const ratings = await sql.query<Rating>(`SELECT ${RATING_COLUMNS} FROM "Rating" WHERE "ticketId" = ?`, [ticketId]);
       return { ...ticket, user: users[0]!, topic: topics[0]!, assignee: assignees[0] ?? null, rating: ratings[0] ?? null };
     },
 

@@ -22,13 +22,14 @@ export const copyToTopic = defineJob('copyToTopic', z.object({ messageId: idSche
     relayed?.('to_topic', copies.length);
     const now = desk.now();
     return {
-      record: (tx) =>
+      record: (tx) => [
         messageQueries(tx).markRelayedToTopic(
           batch.map((m) => m.id),
           copies,
           chatId,
           now,
         ),
+      ],
     };
   } catch (error) {
     if (!(error instanceof DeliveryError) || error.transient) throw error;

@@ -39,12 +39,13 @@ export const copyToUser = defineJob('copyToUser', payload, async ({ messageId, s
     relayed?.('to_user', copies.length);
     const now = desk.now();
     return {
-      record: (tx) =>
+      record: (tx) => [
         messageQueries(tx).markRelayedToUser(
           batch.map((m) => m.id),
           copies,
           now,
         ),
+      ],
     };
   } catch (error) {
     if (!(error instanceof DeliveryError) || error.transient) throw error;
