@@ -11,7 +11,7 @@
 // support group's 20 a minute) cannot take every slot from the others.
 //
 // It knows nothing about what the jobs mean: handlers per kind do that.
-import { write, type Db, type Tx } from '../db/client.js';
+import { write, writeGroup, type Db, type Tx, type WriteGroup } from '../db/client.js';
 import { isTransientDbError } from '../db/errors.js';
 import { outboxQueries } from '../db/queries/outbox.js';
 import type { DbHealth } from '../db/health.js';
@@ -70,13 +70,6 @@ export interface OutboxOptions {
   health?: DbHealth;
 }
 
-interface Recording {
-  job: Job;
-  outcome: JobOutcome;
-  resolve: (followUps: Job[]) => void;
-  reject: (error: unknown) => void;
-}
-
 /** Deliveries recorded in one transaction at most (a bound on its length, and on what one failure undoes). */
 const RECORD_BATCH = 64;
 
@@ -109,9 +102,13 @@ export class Outbox {
   private paused = false;
   /** Outcomes of jobs Telegram accepted but whose recording failed: only the recording is retried. */
   private readonly unrecorded = new Map<number, JobOutcome>();
-  /** Delivered jobs waiting for their recording (see record()). */
-  private readonly toRecord: Recording[] = [];
-  private recording = false;
+  /**
+   * Deliveries are recorded through a write group (db/client.ts): those that
+   * finish while a recording is being written share the next transaction,
+   * one commit for many jobs, where one each cost as much as the rest of the
+   * job's database work.
+   */
+  private readonly recordTogether: WriteGroup;
   /** Jobs finished lately (sent and removed, or failed), and when: a sweep that read them a moment before must not take them again. */
   private readonly finished = new Map<number, number>();
 
@@ -121,6 +118,7 @@ export class Outbox {
     private readonly options: OutboxOptions = {},
   ) {
     this.concurrency = options.concurrency ?? 32;
+    this.recordTogether = writeGroup(db, RECORD_BATCH);
   }
 
   /** What each kind of job does; set before start(). */
@@ -374,7 +372,7 @@ export class Outbox {
     // follow-ups, in one transaction.
     let followUps: Job[];
     try {
-      followUps = await this.record(job, outcome);
+      followUps = await this.recordTogether((tx) => this.record(tx, job, outcome));
     } catch (error) {
       if (!isTransientDbError(error)) return this.fail(q, job, error);
       this.unrecorded.set(job.id, outcome);
@@ -394,54 +392,11 @@ export class Outbox {
     }
   }
 
-  /**
-   * Records a delivered job: its result, its removal and its follow-ups, in
-   * one transaction. Deliveries that finish while a recording is being
-   * written share the next transaction: one commit for many jobs, where one
-   * each cost as much as the rest of the job's database work.
-   */
-  private record(job: Job, outcome: JobOutcome): Promise<Job[]> {
-    return new Promise((resolve, reject) => {
-      this.toRecord.push({ job, outcome, resolve, reject });
-      if (!this.recording) void this.recordWaiting();
-    });
-  }
-
-  private async recordWaiting(): Promise<void> {
-    this.recording = true;
-    try {
-      while (this.toRecord.length > 0) {
-        const batch = this.toRecord.splice(0, RECORD_BATCH);
-        try {
-          const followUps = await write(this.db, (tx) => this.recordIn(tx, batch));
-          for (const [i, r] of batch.entries()) r.resolve(followUps[i]!);
-        } catch (error) {
-          if (batch.length === 1 || isTransientDbError(error)) {
-            for (const r of batch) r.reject(error);
-            continue;
-          }
-          // One job's record failed (a bug): the others must not fail with it.
-          for (const r of batch) {
-            await write(this.db, (tx) => this.recordIn(tx, [r])).then(
-              ([followUps]) => r.resolve(followUps!),
-              (e: unknown) => r.reject(e),
-            );
-          }
-        }
-      }
-    } finally {
-      this.recording = false;
-    }
-  }
-
-  private async recordIn(tx: Tx, batch: Recording[]): Promise<Job[][]> {
-    const followUps: Job[][] = [];
-    for (const { outcome } of batch) {
-      if (outcome?.record) await Promise.all(outcome.record(tx));
-      followUps.push(await this.add(tx, outcome?.followUps ?? []));
-    }
-    await outboxQueries(tx).removeJobs(batch.map((r) => r.job.id));
-    return followUps;
+  /** A delivered job's result, its removal and its follow-ups (written in one transaction, see recordTogether). */
+  private async record(tx: Tx, job: Job, outcome: JobOutcome): Promise<Job[]> {
+    if (outcome?.record) await Promise.all(outcome.record(tx));
+    await outboxQueries(tx).removeJob(job.id);
+    return this.add(tx, outcome?.followUps ?? []);
   }
 
   /** A bug or an unexpected refusal: keep the row (FAILED) for a person to see, tell them, and move on. */

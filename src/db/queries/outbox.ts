@@ -27,13 +27,9 @@ export function outboxQueries(db: Queryable) {
       return db.outboxJob.findMany({ where: { state: 'PENDING' }, orderBy: { id: 'asc' } });
     },
 
+    /** A delivered (or coalesced) job goes (direct SQL: every relay's record ends with it). */
     removeJob(id: number) {
-      return db.outboxJob.deleteMany({ where: { id } });
-    },
-
-    /** Delivered jobs go (direct SQL: every relay's record ends with it). */
-    removeJobs(ids: number[]) {
-      return directSql(db).execute(`DELETE FROM "OutboxJob" WHERE "id" IN (${ids.map(() => '?').join(', ')})`, ids);
+      return directSql(db).execute(`DELETE FROM "OutboxJob" WHERE "id" = ?`, [id]);
     },
 
     rescheduleJob(id: number, attempts: number, nextAttemptAt: Date, lastError: string) {
