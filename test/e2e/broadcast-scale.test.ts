@@ -84,7 +84,13 @@ for (const kind of dbKinds) {
       await d.tg.waitFor(() => (text(d.tg.message(d.group.id, progressId)!) ?? '').startsWith(`📣 Broadcast #${id} · ✅ done`), { timeoutMs: 150_000 });
       const summary = text(d.tg.message(d.group.id, progressId)!) ?? '';
       const sent = audience - blockedDuring.length;
-      assert.ok(summary.includes(`Sent ${audience} / ${audience} · delivered ${sent} · blocked `), summary);
+      // On failure, the rows that did not go as expected say why (an interrupted send, a lost answer, a refusal).
+      const failedRows = async () =>
+        JSON.stringify(
+          await d.app.db.prisma.broadcastRecipient.findMany({ where: { broadcastId: id, state: 'FAILED' }, select: { userId: true, error: true } }),
+          (_, v) => (typeof v === 'bigint' ? String(v) : v),
+        );
+      if (!summary.includes(`Sent ${audience} / ${audience} · delivered ${sent} · blocked `)) assert.fail(`${summary}\nfailed rows: ${await failedRows()}`);
 
       // Exactly once: every accepted copy of the source, per chat.
       const copies = new Map<number, number>();
