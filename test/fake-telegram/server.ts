@@ -127,6 +127,12 @@ export class FakeTelegram {
     this.limiter = new RateLimiter(this.world);
     this.rateLimitHits = this.limiter.hits;
     this.server = createServer((req, res) => void this.handle(req, res));
+    // Node closes an idle keep-alive connection after 5 s, racing a client that
+    // reuses it at that instant: the call then fails with ECONNRESET though the
+    // bot did nothing wrong (a broadcast counted a copy «answer lost» that way
+    // in a CI run). Telegram's servers keep idle connections far longer; stop()
+    // closes them.
+    this.server.keepAliveTimeout = 120_000;
   }
 
   async start(): Promise<this> {
