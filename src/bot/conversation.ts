@@ -4,7 +4,8 @@
 // a ticket that was resolved under it. So both sides are sequentialized by
 // the user's id. The topic's owner is known from memory, without waiting:
 // an await here would let a later private-chat update overtake an earlier
-// topic update on its way to sequentialize, which orders by arrival.
+// topic update on its way to sequentialize, which orders by arrival. The one
+// exception is a thread whose creation is still being recorded (below).
 import { sequentialize } from '@grammyjs/runner';
 import type { MiddlewareFn } from 'grammy';
 import type { TopicThreads } from '../delivery/topic-threads.js';
@@ -17,14 +18,22 @@ export function threadOf(ctx: Context): number | undefined {
   return msg.message_thread_id;
 }
 
-export function findConversation(threads: Pick<TopicThreads, 'userOfThread'>): MiddlewareFn<Context> {
-  return (ctx, next) => {
+export function findConversation(threads: Pick<TopicThreads, 'userOfThread' | 'creating' | 'created'>): MiddlewareFn<Context> {
+  return async (ctx, next) => {
     const chat = ctx.chat;
     if (chat?.type === 'private') ctx.conversationUserId = chat.id;
     else if (chat) {
       // Only support groups pass the chat gate: a thread there may be a user's topic.
       const thread = threadOf(ctx);
       ctx.conversationUserId = thread === undefined ? undefined : threads.userOfThread(chat.id, thread);
+      if (thread !== undefined && ctx.conversationUserId === undefined && threads.creating) {
+        // Telegram may tell us of a message in a new topic before it answers the call that
+        // created it (people see the topic at once): such a message would be taken for one
+        // outside any user's topic and dropped. Only these updates wait, and they go on in
+        // the order they came; the rest keep their place without waiting.
+        await threads.created();
+        ctx.conversationUserId = threads.userOfThread(chat.id, thread);
+      }
     }
     return next();
   };

@@ -37,7 +37,7 @@ import { userMessages } from './features/user-messages.js';
 export interface BotDeps {
   logger: Logger;
   desk: Desk;
-  threads: Pick<TopicThreads, 'userOfThread'>;
+  threads: Pick<TopicThreads, 'userOfThread' | 'creating' | 'created'>;
   health: DbHealth;
   /** Told of each update handled (for the metrics). */
   onHandled?: () => void;

@@ -34,6 +34,8 @@ export interface TopicThreads {
   load(): Promise<void>;
   /** True while a topic is being created (its thread id not yet recorded). */
   readonly creating: boolean;
+  /** Resolves once no topic is being created (at once if none is). */
+  created(): Promise<void>;
 }
 
 const key = (chatId: number, threadId: number) => `${chatId}:${threadId}`;
@@ -42,6 +44,19 @@ export function createTopicThreads(desk: Desk): TopicThreads {
   const current = new Map<number, UserTopic>();
   const owners = new Map<string, number>();
   let creating = 0;
+  // One promise per stretch of creations, so that everyone waiting on it goes on in the order they began to wait.
+  let settle: { promise: Promise<void>; resolve: () => void } | undefined;
+  const began = () => {
+    if (creating++ > 0) return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    settle = { promise, resolve };
+  };
+  const ended = () => {
+    if (--creating > 0) return;
+    settle?.resolve();
+    settle = undefined;
+  };
 
   const remember = (userId: number, chatId: number, threadId: number, isCurrent: boolean) => {
     const old = current.get(userId);
@@ -69,14 +84,14 @@ export function createTopicThreads(desk: Desk): TopicThreads {
       { first_name: u?.firstName ?? '?', last_name: u?.lastName, username: u?.username },
       categoryTag(desk, ticket?.categoryId),
     );
-    creating++;
+    began();
     let threadId: number;
     try {
       threadId = await courier.createTopic(name, chatId);
       await write(desk.db, (tx) => createStore(tx).setTopicThread(topic.id, threadId, name));
       remember(userId, chatId, threadId, true);
     } finally {
-      creating--;
+      ended();
     }
     const at: UserTopic = { chat: 'support', chatId, threadId };
     if (opts.lost && ticket) {
@@ -114,6 +129,9 @@ export function createTopicThreads(desk: Desk): TopicThreads {
     },
     get creating() {
       return creating > 0;
+    },
+    created() {
+      return settle?.promise ?? Promise.resolve();
     },
   };
 }

@@ -264,6 +264,26 @@ for (const kind of dbKinds) {
       await assertNoBrokenJobs(d);
     });
 
+    test('a manager answers in a new topic before the bot has heard it was created: the answer reaches the user, in order', async () => {
+      const user = d.tg.createUser({ first_name: 'Quick', language_code: 'en' });
+      // Telegram creates the topic at once but its answer to the bot comes late: the
+      // manager's messages there arrive as updates about a thread the bot does not know yet.
+      d.tg.answerLateNext('createForumTopic', 700);
+      d.tg.userSends(user, { text: 'hello?' });
+      const topic = await d.waitForTopicOf(user);
+      d.tg.managerSends(d.group.id, d.manager, { text: 'quick 1' }, { threadId: topic.message_thread_id });
+      d.tg.managerSends(d.group.id, d.manager, { text: 'quick 2' }, { threadId: topic.message_thread_id });
+      const answers = () =>
+        d
+          .botMessagesTo(user)
+          .map(text)
+          .filter((t) => t?.startsWith('quick'));
+      await d.tg.waitFor(() => answers().length === 2, { timeoutMs: 10_000 });
+      await outboxDrained(d);
+      assert.deepEqual(answers(), ['quick 1', 'quick 2']);
+      await assertNoBrokenJobs(d);
+    });
+
     test('5xx and dropped connections: retried, delivered exactly once, order kept', async () => {
       const user = d.tg.createUser({ first_name: 'Storm', language_code: 'en' });
       // Telegram answers 502 twice to the copy of the first message only.

@@ -80,6 +80,7 @@ export class FakeTelegram {
   private readonly limiter: RateLimiter;
   private readonly faults = new Map<string, { error: FaultSpec; remaining: number }>();
   private conditionalFaults: { when: FaultPredicate; error: FaultSpec; remaining: number }[] = [];
+  private readonly slowAnswers = new Map<string, { remaining: number; ms: number }>();
   private readonly drops = new Map<string, { remaining: number; afterHandling: boolean; when?: ((params: Params) => boolean) | undefined }>();
   private readonly server: Server;
   private held: HeldPoll | undefined;
@@ -206,6 +207,8 @@ export class FakeTelegram {
       const pending = handler(params);
       if (plan) this.limiter.commit(plan, at);
       const result = await pending;
+      const slow = this.takeSlowAnswer(lower);
+      if (slow) await new Promise((resolve) => setTimeout(resolve, slow));
       record(undefined, dropAfter);
       if (dropAfter) return hangUp();
       this.send(res, 200, { ok: true, result });
@@ -245,6 +248,13 @@ export class FakeTelegram {
     if (!fault) return undefined;
     if (--fault.remaining <= 0) this.conditionalFaults = this.conditionalFaults.filter((f) => f !== fault);
     return fault.error;
+  }
+
+  private takeSlowAnswer(method: string): number | undefined {
+    const slow = this.slowAnswers.get(method);
+    if (!slow) return undefined;
+    if (--slow.remaining <= 0) this.slowAnswers.delete(method);
+    return slow.ms;
   }
 
   private takeDrop(method: string, params: Params): 'before' | 'after' | undefined {
@@ -626,6 +636,15 @@ export class FakeTelegram {
    */
   dropConnectionNext(method: string, times = 1, opts: { afterHandling?: boolean; when?: (params: Params) => boolean } = {}): void {
     this.drops.set(method.toLowerCase(), { remaining: times, afterHandling: opts.afterHandling ?? false, when: opts.when });
+  }
+
+  /**
+   * The next `times` calls of `method` are carried out at once (a topic exists, a message is
+   * in its chat, updates about it go out) but answered only `ms` later, as over a slow network:
+   * people can see and act on the result before the bot learns it.
+   */
+  answerLateNext(method: string, ms: number, times = 1): void {
+    this.slowAnswers.set(method.toLowerCase(), { remaining: times, ms });
   }
 
   /**
