@@ -50,7 +50,21 @@ for (const kind of dbKinds) {
       assert.equal(again.blocked, false);
 
       const topic = await store.createTopic(ann.id, -100123);
-      await store.openTicket(ann.id, topic.id, now);
+      assert.deepEqual(topic, await db.prisma.topic.findUnique({ where: { id: topic.id } }));
+      assert.deepEqual(await store.topicOfUser(ann.id), topic);
+      assert.equal(topic.threadId, null);
+      assert.equal(topic.current, true);
+      const opened = await store.openTicket(ann.id, topic.id, now);
+      assert.deepEqual(opened, await db.prisma.ticket.findUnique({ where: { id: opened.id } }));
+      assert.deepEqual(
+        (await db.prisma.statusChange.findMany({ where: { ticketId: opened.id } })).map((c) => [c.from, c.to, c.actorId, c.at.toISOString(), c.via]),
+        [[null, 'WAITING', null, now.toISOString(), null]],
+      );
+      await store.setTopicThread(topic.id, 55, '❗️ Ann Lee');
+      assert.deepEqual(await store.topicOfUser(ann.id), await db.prisma.topic.findUnique({ where: { id: topic.id } }));
+      assert.equal((await store.topicOfUser(ann.id))?.threadId, 55);
+      assert.deepEqual(await store.user(ann.id), await db.prisma.user.findUnique({ where: { id: BigInt(ann.id) } }));
+      assert.equal(await store.user(ann.id + 1), null);
       const found = await store.topicWithLatestTicket(ann.id);
       const viaPrisma = await db.prisma.topic.findFirst({
         where: { userId: BigInt(ann.id), current: true },
@@ -64,6 +78,38 @@ for (const kind of dbKinds) {
       const include = { user: true, topic: true, assignee: true, rating: true } as const;
       assert.deepEqual(await store.ticket(ticketId), await db.prisma.ticket.findUnique({ where: { id: ticketId }, include }));
       await store.touchManager({ id: 77, first_name: 'Mary' }, now);
+      // A status change is conditional on the status it starts from, and recorded with who made it.
+      const later = new Date(now.getTime() + 5000);
+      assert.equal(await store.changeStatus(ticketId, 'IN_WORK', 'RESOLVED', 77, later), false, 'not in work: nothing changes');
+      assert.equal(await store.changeStatus(ticketId, 'WAITING', 'IN_WORK', 77, later), true);
+      assert.equal(await store.changeStatus(ticketId, 'IN_WORK', 'RESOLVED', 77, later, 'autoClose'), true);
+      const resolved = await db.prisma.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+      assert.deepEqual([resolved.status, resolved.assigneeId, resolved.resolvedAt?.toISOString()], ['RESOLVED', 77n, later.toISOString()]);
+      assert.equal(await store.changeStatus(ticketId, 'RESOLVED', 'WAITING', null, later), true);
+      const reopened = await db.prisma.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+      assert.deepEqual([reopened.status, reopened.resolvedAt], ['WAITING', null]);
+      assert.deepEqual(
+        (await db.prisma.statusChange.findMany({ where: { ticketId }, orderBy: { id: 'asc' } })).map((c) => [c.from, c.to, c.actorId, c.via]),
+        [
+          [null, 'WAITING', null, null],
+          ['WAITING', 'IN_WORK', 77n, null],
+          ['IN_WORK', 'RESOLVED', 77n, 'autoClose'],
+          ['RESOLVED', 'WAITING', null, null],
+        ],
+      );
+      const lastChange = (id: number) => db.prisma.statusChange.findFirst({ where: { ticketId: id }, orderBy: { id: 'desc' }, include: { actor: true } });
+      assert.deepEqual(await store.lastStatusChange(ticketId), await lastChange(ticketId), 'without an actor');
+      await store.changeStatus(ticketId, 'WAITING', 'IN_WORK', 77, later);
+      assert.deepEqual(await store.lastStatusChange(ticketId), await lastChange(ticketId), 'with one');
+      assert.equal((await store.lastStatusChange(ticketId))?.actor?.firstName, 'Mary');
+      assert.equal(await store.lastStatusChange(ticketId + 1000), null);
+      await store.changeStatus(ticketId, 'IN_WORK', 'WAITING', null, later);
+      await store.setCardMessage(ticketId, 901, topic.id + 1);
+      assert.equal((await db.prisma.ticket.findUniqueOrThrow({ where: { id: ticketId } })).cardMessageId, null, 'not while in another topic');
+      await store.setCardMessage(ticketId, 900, topic.id);
+      assert.equal((await db.prisma.ticket.findUniqueOrThrow({ where: { id: ticketId } })).cardMessageId, 900);
+      await db.prisma.ticket.update({ where: { id: ticketId }, data: { assigneeId: null } });
+      assert.deepEqual(await store.ticket(ticketId), await db.prisma.ticket.findUnique({ where: { id: ticketId }, include }));
       await store.setAssignee(ticketId, 77);
       await db.prisma.rating.create({ data: { ticketId, userId: BigInt(ann.id), sentAt: now, score: 4, ratedAt: now } });
       const full = await store.ticket(ticketId);

@@ -10,3 +10,4 @@ export const TOPIC_COLUMNS = columnsOf(Prisma.TopicScalarFieldEnum);
 export const TICKET_COLUMNS = columnsOf(Prisma.TicketScalarFieldEnum, ['status']);
 export const RATING_COLUMNS = columnsOf(Prisma.RatingScalarFieldEnum);
 export const MESSAGE_COLUMNS = columnsOf(Prisma.MessageScalarFieldEnum, ['direction', 'state']);
+export const STATUS_CHANGE_COLUMNS = columnsOf(Prisma.StatusChangeScalarFieldEnum, ['from', 'to']);

@@ -23,8 +23,10 @@ export function peopleQueries(db: Queryable) {
         .then(([user]) => user!);
     },
 
-    user(userId: number) {
-      return db.user.findUnique({ where: { id: BigInt(userId) } });
+    /** Cards, topic names and signatures read it (direct SQL, db/direct-sql.ts). */
+    async user(userId: number): Promise<User | null> {
+      const [user] = await directSql(db).query<User>(`SELECT ${USER_COLUMNS} FROM "User" WHERE "id" = ?`, [BigInt(userId)]);
+      return user ?? null;
     },
 
     /** Returns true when the flag actually changed. */

@@ -1,8 +1,8 @@
 // Queries about tickets and their status history.
 import type { Queryable } from '../client.js';
-import type { Manager, Rating, Ticket, Topic, User } from '../../generated/sqlite/client.js';
+import type { Manager, Rating, StatusChange, Ticket, Topic, User } from '../../generated/sqlite/client.js';
 import { directSql } from '../direct-sql.js';
-import { MANAGER_COLUMNS, RATING_COLUMNS, TICKET_COLUMNS, TOPIC_COLUMNS, USER_COLUMNS } from './columns.js';
+import { MANAGER_COLUMNS, RATING_COLUMNS, STATUS_CHANGE_COLUMNS, TICKET_COLUMNS, TOPIC_COLUMNS, USER_COLUMNS } from './columns.js';
 
 export type TicketWithPeople = Ticket & { user: User; topic: Topic; assignee: Manager | null; rating: Rating | null };
 import type { TicketStatus } from '../../domain/status.js';
@@ -40,16 +40,19 @@ export function ticketQueries(db: Queryable) {
       return Number(row?.n ?? 0);
     },
 
-    openTicket(userId: number, topicId: number, now: Date) {
-      return db.ticket.create({
-        data: {
-          userId: BigInt(userId),
-          topicId,
-          status: 'WAITING',
-          openedAt: now,
-          statusChanges: { create: { from: null, to: 'WAITING', actorId: null, at: now } },
-        },
-      });
+    /** A new ticket, waiting, with the first entry of its status history (every new ticket: direct SQL). */
+    async openTicket(userId: number, topicId: number, now: Date): Promise<Ticket> {
+      const sql = directSql(db);
+      const [ticket] = await sql.query<Ticket>(
+        `INSERT INTO "Ticket" ("userId", "topicId", "status", "openedAt") VALUES (?, ?, ?, ?) RETURNING ${TICKET_COLUMNS}`,
+        [BigInt(userId), topicId, 'WAITING', now],
+      );
+      await sql.execute(`INSERT INTO "StatusChange" ("ticketId", "from", "to", "actorId", "at", "via") VALUES (?, NULL, ?, NULL, ?, NULL)`, [
+        ticket!.id,
+        'WAITING',
+        now,
+      ]);
+      return ticket!;
     },
 
     /** The ticket now lives in another topic (its category's group): its card there is yet to be posted. */
@@ -63,8 +66,12 @@ export function ticketQueries(db: Queryable) {
       return rows.reverse();
     },
 
-    setCardMessage(ticketId: number, cardMessageId: number) {
-      return db.ticket.update({ where: { id: ticketId }, data: { cardMessageId } });
+    /** Every new ticket's card (direct SQL); with `inTopic`, only while the ticket is still in that topic. */
+    async setCardMessage(ticketId: number, cardMessageId: number, inTopic?: number): Promise<void> {
+      await directSql(db).execute(
+        `UPDATE "Ticket" SET "cardMessageId" = ? WHERE "id" = ?${inTopic === undefined ? '' : ' AND "topicId" = ?'}`,
+        inTopic === undefined ? [cardMessageId, ticketId] : [cardMessageId, ticketId, inTopic],
+      );
     },
 
     /**
@@ -81,19 +88,30 @@ export function ticketQueries(db: Queryable) {
       /** How, when no person did it directly: autoReply. */
       via?: string,
     ): Promise<boolean> {
+      // Every first answer and every user's message to a ticket in work: direct SQL (db/direct-sql.ts).
       const actor = actorId === null ? null : BigInt(actorId);
-      const changed = await db.ticket.updateMany({
-        where: { id: ticketId, status: from },
-        data: {
-          status: to,
-          ...(to === 'RESOLVED' ? { resolvedAt: now } : {}),
-          ...(to !== 'RESOLVED' && from === 'RESOLVED' ? { resolvedAt: null } : {}),
-          // "Who took it": the manager who last moved it into work.
-          ...(to === 'IN_WORK' && actor !== null ? { assigneeId: actor } : {}),
-        },
-      });
-      if (changed.count === 0) return false;
-      await db.statusChange.create({ data: { ticketId, from, to, actorId: actor, at: now, via: via ?? null } });
+      const sets = ['"status" = ?'];
+      const args: unknown[] = [to];
+      if (to === 'RESOLVED') {
+        sets.push('"resolvedAt" = ?');
+        args.push(now);
+      } else if (from === 'RESOLVED') sets.push('"resolvedAt" = NULL');
+      // "Who took it": the manager who last moved it into work.
+      if (to === 'IN_WORK' && actor !== null) {
+        sets.push('"assigneeId" = ?');
+        args.push(actor);
+      }
+      const sql = directSql(db);
+      const changed = await sql.execute(`UPDATE "Ticket" SET ${sets.join(', ')} WHERE "id" = ? AND "status" = ?`, [...args, ticketId, from]);
+      if (changed === 0) return false;
+      await sql.execute(`INSERT INTO "StatusChange" ("ticketId", "from", "to", "actorId", "at", "via") VALUES (?, ?, ?, ?, ?, ?)`, [
+        ticketId,
+        from,
+        to,
+        actor,
+        now,
+        via ?? null,
+      ]);
       return true;
     },
 
@@ -129,8 +147,15 @@ export function ticketQueries(db: Queryable) {
       return ids.flatMap((id) => managers.filter((m) => m.id === id));
     },
 
-    lastStatusChange(ticketId: number) {
-      return db.statusChange.findFirst({ where: { ticketId }, orderBy: { id: 'desc' }, include: { actor: true } });
+    /** The ticket's latest status change and who made it (every card: direct SQL, db/direct-sql.ts). */
+    async lastStatusChange(ticketId: number): Promise<(StatusChange & { actor: Manager | null }) | null> {
+      const sql = directSql(db);
+      const [change] = await sql.query<StatusChange>(`SELECT ${STATUS_CHANGE_COLUMNS} FROM "StatusChange" WHERE "ticketId" = ? ORDER BY "id" DESC LIMIT 1`, [
+        ticketId,
+      ]);
+      if (!change) return null;
+      const [actor] = change.actorId === null ? [] : await sql.query<Manager>(`SELECT ${MANAGER_COLUMNS} FROM "Manager" WHERE "id" = ?`, [change.actorId]);
+      return { ...change, actor: actor ?? null };
     },
   };
 }

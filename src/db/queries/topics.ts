@@ -8,9 +8,13 @@ import { TICKET_COLUMNS, TOPIC_COLUMNS } from './columns.js';
 
 export function topicQueries(db: Queryable) {
   return {
-    /** The user's current topic. */
-    topicOfUser(userId: number) {
-      return db.topic.findFirst({ where: { userId: BigInt(userId), current: true } });
+    /** The user's current topic (every topic creation and move reads it: direct SQL, db/direct-sql.ts). */
+    async topicOfUser(userId: number): Promise<Topic | null> {
+      const [topic] = await directSql(db).query<Topic>(`SELECT ${TOPIC_COLUMNS} FROM "Topic" WHERE "userId" = ? AND "current" = ? LIMIT 1`, [
+        BigInt(userId),
+        true,
+      ]);
+      return topic ?? null;
     },
 
     /** The user's current topic with its latest ticket, in one query (the relay's hot path). */
@@ -42,9 +46,16 @@ export function topicQueries(db: Queryable) {
       return db.topic.findUnique({ where: { userId_chatId: { userId: BigInt(userId), chatId: BigInt(chatId) } } });
     },
 
-    /** The user's topic in a group, before Telegram has created it (threadId comes later); it becomes the current one. */
-    createTopic(userId: number, chatId: number) {
-      return db.topic.create({ data: { userId: BigInt(userId), chatId: BigInt(chatId), threadId: null, name: '', current: true } });
+    /**
+     * The user's topic in a group, before Telegram has created it (threadId comes later); it becomes the
+     * current one. Every new user's first message: direct SQL.
+     */
+    async createTopic(userId: number, chatId: number): Promise<Topic> {
+      const [topic] = await directSql(db).query<Topic>(
+        `INSERT INTO "Topic" ("chatId", "threadId", "userId", "current", "name", "closed", "createdAt") VALUES (?, NULL, ?, ?, '', ?, ?) RETURNING ${TOPIC_COLUMNS}`,
+        [BigInt(chatId), BigInt(userId), true, false, new Date()],
+      );
+      return topic!;
     },
 
     /** Makes this topic the user's current one (and no other). */
@@ -53,9 +64,14 @@ export function topicQueries(db: Queryable) {
       await db.topic.update({ where: { id: topicId }, data: { current: true } });
     },
 
-    /** Telegram created (or re-created) the topic. */
-    setTopicThread(topicId: number, threadId: number, name: string) {
-      return db.topic.update({ where: { id: topicId }, data: { threadId, name, closed: false } });
+    /** The name Telegram shows now (every rename: direct SQL). */
+    async setTopicName(topicId: number, name: string): Promise<void> {
+      await directSql(db).execute(`UPDATE "Topic" SET "name" = ? WHERE "id" = ?`, [name, topicId]);
+    },
+
+    /** Telegram created (or re-created) the topic (direct SQL: every new user). */
+    async setTopicThread(topicId: number, threadId: number, name: string): Promise<void> {
+      await directSql(db).execute(`UPDATE "Topic" SET "threadId" = ?, "name" = ?, "closed" = ? WHERE "id" = ?`, [threadId, name, false, topicId]);
     },
 
     setTopicClosed(chatId: number, threadId: number, closed: boolean) {

@@ -1,5 +1,6 @@
 // Posts a new ticket's card at the top of its part of the topic.
 import { z } from 'zod';
+import { ticketQueries } from '../../db/queries/tickets.js';
 import { cardMessage } from './card-message.js';
 import { defineJob, idSchema } from './job.js';
 
@@ -17,5 +18,5 @@ export const postCard = defineJob('postCard', z.object({ ticketId: idSchema }), 
   });
   if (cardId === undefined) return;
   // Only while the ticket is still in that topic.
-  return { record: (tx) => [tx.ticket.updateMany({ where: { id: ticketId, topicId: ticket.topicId }, data: { cardMessageId: cardId } })] };
+  return { record: (tx) => [ticketQueries(tx).setCardMessage(ticketId, cardId, ticket.topicId)] };
 });

@@ -2,6 +2,7 @@
 // the user's current name. Reads the state when it runs, so a burst of
 // changes costs one rename.
 import { z } from 'zod';
+import { topicQueries } from '../../db/queries/topics.js';
 import { categoryTag } from '../../domain/categories.js';
 import { topicName } from '../../domain/people.js';
 import { DeliveryError } from '../courier.js';
@@ -27,5 +28,5 @@ export const syncTopicName = defineJob('syncTopicName', z.object({ userId: idSch
       throw error;
     }
   }
-  return { record: (tx) => [tx.topic.update({ where: { id: topic.id }, data: { name } })] };
+  return { record: (tx) => [topicQueries(tx).setTopicName(topic.id, name)] };
 });
