@@ -199,9 +199,26 @@ function decode(value: unknown, type: number | undefined): unknown {
  * fields (so a column added to the schema is never left out). Enum columns
  * are read as text: PostgreSQL's enum types are not among the adapter's.
  */
-export function columnsOf(fields: Record<string, string>, enums: readonly string[] = [], table?: string): string {
+export function columnsOf(fields: Record<string, string>, enums: readonly string[] = [], table?: string, alias = ''): string {
   const prefix = table ? `"${table}".` : '';
   return Object.values(fields)
-    .map((c) => (enums.includes(c) ? `CAST(${prefix}"${c}" AS TEXT) AS "${c}"` : `${prefix}"${c}"`))
+    .map((c) => {
+      const column = enums.includes(c) ? `CAST(${prefix}"${c}" AS TEXT)` : `${prefix}"${c}"`;
+      return enums.includes(c) || alias ? `${column} AS "${alias}${c}"` : column;
+    })
     .join(', ');
+}
+
+/**
+ * Splits a joined row into its parts: the columns named `alias` + field
+ * (columnsOf with that alias) go to the second, the rest to the first.
+ */
+export function splitRow<A, B>(row: Record<string, unknown>, alias: string): [A, B] {
+  const first: Record<string, unknown> = {};
+  const second: Record<string, unknown> = {};
+  for (const key in row) {
+    if (key.startsWith(alias)) second[key.slice(alias.length)] = row[key];
+    else first[key] = row[key];
+  }
+  return [first as A, second as B];
 }

@@ -52,6 +52,8 @@ for (const kind of dbKinds) {
       const topic = await store.createTopic(ann.id, -100123);
       assert.deepEqual(topic, await db.prisma.topic.findUnique({ where: { id: topic.id } }));
       assert.deepEqual(await store.topicOfUser(ann.id), topic);
+      assert.deepEqual(await store.topicWithLatestTicket(ann.id), { ...topic, tickets: [] }, 'a topic without a ticket yet');
+      assert.equal(await store.topicWithLatestTicket(ann.id + 1), null);
       assert.equal(topic.threadId, null);
       assert.equal(topic.current, true);
       const opened = await store.openTicket(ann.id, topic.id, now);
@@ -117,7 +119,8 @@ for (const kind of dbKinds) {
       assert.equal(full?.assignee?.firstName, 'Mary');
       assert.equal(full?.rating?.score, 4);
       assert.equal(await store.ticket(ticketId + 1000), null);
-      await store.openTicket(ann.id, topic.id, now);
+      const second = await store.openTicket(ann.id, topic.id, now);
+      assert.deepEqual((await store.topicWithLatestTicket(ann.id))?.tickets, [second], 'the latest of two tickets');
       assert.equal(await store.countTicketsBefore(ann.id, ticketId + 1), 1);
       assert.equal(await store.countTicketsBefore(ann.id, ticketId), 0);
 

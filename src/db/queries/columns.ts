@@ -11,3 +11,7 @@ export const TICKET_COLUMNS = columnsOf(Prisma.TicketScalarFieldEnum, ['status']
 export const RATING_COLUMNS = columnsOf(Prisma.RatingScalarFieldEnum);
 export const MESSAGE_COLUMNS = columnsOf(Prisma.MessageScalarFieldEnum, ['direction', 'state']);
 export const STATUS_CHANGE_COLUMNS = columnsOf(Prisma.StatusChangeScalarFieldEnum, ['from', 'to']);
+/** For the topic joined with its latest ticket: the topic's columns, and the ticket's named `ticket.` + field. */
+export const TOPIC_COLUMNS_OF_TOPIC = columnsOf(Prisma.TopicScalarFieldEnum, [], 'Topic');
+export const TICKET_ALIAS = 'ticket.';
+export const TICKET_COLUMNS_AS_JOINED = columnsOf(Prisma.TicketScalarFieldEnum, ['status'], 'Ticket', TICKET_ALIAS);

@@ -3,8 +3,8 @@
 // where their messages go.
 import type { Queryable } from '../client.js';
 import type { Ticket, Topic } from '../../generated/sqlite/client.js';
-import { directSql } from '../direct-sql.js';
-import { TICKET_COLUMNS, TOPIC_COLUMNS } from './columns.js';
+import { directSql, splitRow } from '../direct-sql.js';
+import { TICKET_ALIAS, TICKET_COLUMNS_AS_JOINED, TOPIC_COLUMNS, TOPIC_COLUMNS_OF_TOPIC } from './columns.js';
 
 export function topicQueries(db: Queryable) {
   return {
@@ -19,12 +19,17 @@ export function topicQueries(db: Queryable) {
 
     /** The user's current topic with its latest ticket, in one query (the relay's hot path). */
     async topicWithLatestTicket(userId: number): Promise<(Topic & { tickets: Ticket[] }) | null> {
-      // On every message's path: direct SQL (db/direct-sql.ts).
-      const sql = directSql(db);
-      const [topic] = await sql.query<Topic>(`SELECT ${TOPIC_COLUMNS} FROM "Topic" WHERE "userId" = ? AND "current" = ? LIMIT 1`, [BigInt(userId), true]);
-      if (!topic) return null;
-      const tickets = await sql.query<Ticket>(`SELECT ${TICKET_COLUMNS} FROM "Ticket" WHERE "topicId" = ? ORDER BY "id" DESC LIMIT 1`, [topic.id]);
-      return { ...topic, tickets };
+      // On every message's path: direct SQL (db/direct-sql.ts), one statement (a round trip on PostgreSQL costs
+      // the bot about 0.1 ms of CPU).
+      const [row] = await directSql(db).query<Record<string, unknown>>(
+        `SELECT ${TOPIC_COLUMNS_OF_TOPIC}, ${TICKET_COLUMNS_AS_JOINED} FROM "Topic"
+         LEFT JOIN "Ticket" ON "Ticket"."id" = (SELECT MAX("id") FROM "Ticket" WHERE "topicId" = "Topic"."id")
+         WHERE "Topic"."userId" = ? AND "Topic"."current" = ? LIMIT 1`,
+        [BigInt(userId), true],
+      );
+      if (!row) return null;
+      const [topic, ticket] = splitRow<Topic, Ticket>(row, TICKET_ALIAS);
+      return { ...topic, tickets: ticket.id === null ? [] : [ticket] };
     },
 
     /** Every topic Telegram has created, in every group (loaded once at start). */
