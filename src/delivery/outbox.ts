@@ -98,6 +98,12 @@ export class Outbox {
   private handlers: Record<string, JobHandler> = {};
   /** Ids of jobs taken into the queues, so that none is taken twice. */
   private readonly known = new Set<number>();
+  /**
+   * Jobs this instance wrote whose transaction has not been handed to accept()
+   * yet (id → when written): a sweep that reads the table between a decision's
+   * commit and its accept() must not take them for another instance's.
+   */
+  private readonly committing = new Map<number, number>();
   /** The instance lost its lease: nothing is taken out until resume(). */
   private paused = false;
   /** Outcomes of jobs Telegram accepted but whose recording failed: only the recording is retried. */
@@ -134,6 +140,7 @@ export class Outbox {
     for (const j of jobs) {
       const row = rowOf(j);
       const id = await q.addJob(row, now);
+      this.committing.set(id, Date.now());
       // As the handler would read it back from the table (JSON), so a restart changes nothing.
       rows.push({
         id,
@@ -152,6 +159,7 @@ export class Outbox {
   accept(jobs: Job[]): void {
     // Before start() (and after stop()) the table is the queue: start() loads
     // every pending job from it, so taking them here too would send them twice.
+    for (const job of jobs) this.committing.delete(job.id);
     if (!this.running) return;
     for (const job of jobs) {
       if (this.known.has(job.id)) continue;
@@ -255,7 +263,9 @@ export class Outbox {
     const pending = await outboxQueries(this.db).pendingJobs();
     const cutoff = Date.now() - 60_000;
     for (const [id, at] of this.finished) if (at < cutoff) this.finished.delete(id);
-    const strays = pending.filter((j) => !this.known.has(j.id) && !this.finished.has(j.id));
+    // A transaction that rolled back never reaches accept(): its ids are forgotten after a while.
+    for (const [id, at] of this.committing) if (at < cutoff) this.committing.delete(id);
+    const strays = pending.filter((j) => !this.known.has(j.id) && !this.finished.has(j.id) && !this.committing.has(j.id));
     if (strays.length) {
       this.logger.warn({ jobs: strays.length }, 'outbox: took in messages the previous instance queued after this one took over');
       this.accept(strays.map(toJob));
