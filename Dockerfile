@@ -25,9 +25,9 @@ COPY package.json package-lock.json ./
 # Of the native addon's build, only the addon itself is kept (its sources and objects are 25 MB).
 # Of ECharts and zrender only the modular build the chart imports is kept (their
 # bundles and typings are 55 MB); of the fonts, the one the chart uses; of
-# Prisma's query compilers (every database, twice), the two the generated
-# clients import (SQLite's and PostgreSQL's ESM builds: 60 MB less).
-RUN npm pkg delete devDependencies && npm install --omit=dev --omit=peer --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3 && mv node_modules/better-sqlite3/build/Release/better_sqlite3.node . && rm -rf node_modules/better-sqlite3/build node_modules/better-sqlite3/deps node_modules/better-sqlite3/src && mkdir -p node_modules/better-sqlite3/build/Release && mv better_sqlite3.node node_modules/better-sqlite3/build/Release/ && rm -rf node_modules/echarts/dist node_modules/echarts/types node_modules/echarts/extension node_modules/zrender/dist node_modules/zrender/src && find node_modules/dejavu-fonts-ttf -type f -name '*.ttf' ! -name DejaVuSans.ttf -delete && find node_modules/@prisma/client/runtime -name 'query_compiler_*' ! -name 'query_compiler_fast_bg.sqlite.*mjs' ! -name 'query_compiler_fast_bg.postgresql.*mjs' -delete
+# Prisma's query compilers (every database, two builds, twice), the two the
+# generated clients import (the small build's ESM for SQLite and PostgreSQL: 60 MB less).
+RUN npm pkg delete devDependencies && npm install --omit=dev --omit=peer --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3 && mv node_modules/better-sqlite3/build/Release/better_sqlite3.node . && rm -rf node_modules/better-sqlite3/build node_modules/better-sqlite3/deps node_modules/better-sqlite3/src && mkdir -p node_modules/better-sqlite3/build/Release && mv better_sqlite3.node node_modules/better-sqlite3/build/Release/ && rm -rf node_modules/echarts/dist node_modules/echarts/types node_modules/echarts/extension node_modules/zrender/dist node_modules/zrender/src && find node_modules/dejavu-fonts-ttf -type f -name '*.ttf' ! -name DejaVuSans.ttf -delete && find node_modules/@prisma/client/runtime -name 'query_compiler_*' ! -name 'query_compiler_small_bg.sqlite.*mjs' ! -name 'query_compiler_small_bg.postgresql.*mjs' -delete
 
 # Runtime stage: compiled output, production dependencies, the migrations.
 FROM node:20-bookworm-slim
