@@ -17,6 +17,7 @@ import { outboxQueries } from '../db/queries/outbox.js';
 import type { DbHealth } from '../db/health.js';
 import type { Logger } from '../logger.js';
 import { DeliveryError } from './courier.js';
+import { sleep } from '../lib/sleep.js';
 
 /** While the database is down, a job is tried again at least this often. */
 const DB_RETRY_MAX_MS = 2000;
@@ -70,6 +71,8 @@ export interface OutboxOptions {
   health?: DbHealth;
 }
 
+/** How often `sent` looks whether a queue's send is recorded (a rare wait: a person answering a message within milliseconds). */
+const SENT_POLL_MS = 20;
 /** Deliveries recorded in one transaction at most (a bound on its length, and on what one failure undoes). */
 const RECORD_BATCH = 64;
 
@@ -271,6 +274,22 @@ export class Outbox {
       this.accept(strays.map(toJob));
     }
     return strays.length;
+  }
+
+  /**
+   * True while the queue's first job is being sent, or was sent and its result
+   * is not recorded yet: what a person sees may be ahead of the database.
+   */
+  sending(queue: string): boolean {
+    const q = this.queues.get(queue);
+    const head = q?.jobs[0];
+    return Boolean(q && head && (q.busy || this.unrecorded.has(head.id)));
+  }
+
+  /** Waits (bounded) until `sending(queue)` is false. */
+  async sent(queue: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.sending(queue) && Date.now() < deadline) await sleep(SENT_POLL_MS);
   }
 
   /** True while sends are held because the bot cannot post in a support group. */

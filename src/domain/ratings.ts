@@ -21,17 +21,34 @@ const ASK_COMMENT_AT = 3;
 const ANSWER_WINDOW_MS = 7 * 86_400_000;
 
 /** Part of a manager's decision to resolve a ticket: the survey, for later. */
+/** How long a press waits for its survey's sending to be recorded. */
+const SURVEY_RECORD_WAIT_MS = 10_000;
+
+// A queue of its own: a job waits at its queue's head until its time, and
+// the user's own queue must not stop for a minute behind the survey.
+const surveyQueue = (userId: number) => `${userQueue(userId)}:survey`;
+
 export function scheduleSurvey(desk: Desk, send: (job: NewJob) => void, ticketId: number, userId: number, now: Date): void {
   const delay = desk.settings.get('surveyDelayMinutes');
   if (delay === null) return;
-  // A queue of its own: a job waits at its queue's head until its time, and
-  // the user's own queue must not stop for a minute behind the survey.
-  send(askRating.make(`${userQueue(userId)}:survey`, { ticketId, userId }, { notBefore: new Date(now.getTime() + delay * 60_000) }));
+  send(askRating.make(surveyQueue(userId), { ticketId, userId }, { notBefore: new Date(now.getTime() + delay * 60_000) }));
 }
 
 export type RateOutcome = 'rated' | 'already' | 'late' | 'outdated';
 
-export function rateTicket(desk: Desk, r: { userId: number; ticketId: number; score: number; messageId: number }): Promise<RateOutcome> {
+type Press = { userId: number; ticketId: number; score: number; messageId: number };
+
+export async function rateTicket(desk: Desk, r: Press): Promise<RateOutcome> {
+  const outcome = await rate(desk, r);
+  // The survey is recorded once Telegram has accepted it, so the user can press
+  // before its row exists (a slow database makes that moment longer): wait
+  // for that record, then look again, rather than turn a real answer away.
+  if (outcome !== 'outdated' || !desk.outbox.sending(surveyQueue(r.userId))) return outcome;
+  await desk.outbox.sent(surveyQueue(r.userId), SURVEY_RECORD_WAIT_MS);
+  return rate(desk, r);
+}
+
+function rate(desk: Desk, r: Press): Promise<RateOutcome> {
   return decide(desk, async (store, send) => {
     const rating = await store.rating(r.ticketId);
     // Forged: no survey about this ticket, or one sent to someone else.

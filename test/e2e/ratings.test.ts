@@ -85,6 +85,24 @@ for (const kind of dbKinds) {
       assert.equal(surveys(ann).length, 1);
     });
 
+    // Bug: a press that comes before the survey's sending is recorded (its
+    // Rating row is written with that record) turned away as outdated, and
+    // the answer lost. Seen in a CI run under load; here Telegram answers
+    // the survey's send late, and the user presses at once.
+    test('a press on a survey whose sending is not recorded yet counts', async () => {
+      await surveyAtOnce();
+      const ann = d.tg.createUser({ first_name: 'Ann', language_code: 'en' });
+      const { thread } = await userWrites(d, ann, 'my order is late');
+      await managerWrites(d, thread, 'Sent today, sorry!');
+      await outboxDrained(d);
+      d.tg.answerLateNext('sendMessage', 700);
+      pressCardButton(d, d.manager, await cardOf(d, ann), '🏁 Resolved');
+      const survey = await d.tg.waitFor(() => d.botMessagesTo(ann).find((m) => text(m) === ASK));
+      assert.equal(await d.app.db.prisma.rating.count(), 0, 'pressed before the survey is recorded');
+      assert.equal((await userPresses(d, ann, survey.message_id, '4 ⭐')).text, 'Thank you! You rated us 4 ⭐');
+      assert.equal((await d.app.db.prisma.rating.findFirstOrThrow()).score, 4);
+    });
+
     // Bugs: the survey sent although the user wrote again before it went
     // out; sent at once instead of after the default minute.
     test('with the default delay, a message from the user before the survey goes out cancels it', { timeout: 120_000 }, async () => {
