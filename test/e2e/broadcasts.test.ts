@@ -428,7 +428,8 @@ for (const kind of dbKinds) {
         await userWrites(d, u, 'hello');
         pressCardButton(d, d.manager, await cardOf(d, u), '🏁 Resolved');
         const survey = await d.tg.waitFor(() => d.botMessagesTo(u).find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => b.text === score)));
-        await userPresses(d, u, survey.message_id, score);
+        const answer = await userPresses(d, u, survey.message_id, score);
+        assert.ok(answer.text?.includes(score), `${u.first_name}'s press on ${score} answered «${answer.text}»`);
       }
       await eventually(async () => (await d.app.db.prisma.rating.count({ where: { score: { not: null } } })) === 2);
 
