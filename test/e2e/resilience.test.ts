@@ -40,7 +40,8 @@ for (const kind of dbKinds) {
       const live = () => d.tg.topics(d.group.id).filter((t) => !t.deleted);
       // The first creation's answer is lost, so a second topic is made; the first one goes away.
       await d.tg.waitFor(() => d.tg.topics(d.group.id).length === 2 && live().length === 1, { timeoutMs: 15_000 });
-      const stored = await d.app.db.prisma.topic.findFirstOrThrow({ where: { userId: BigInt(user.id) } });
+      // The new topic's thread is recorded once Telegram's answer is in (the fake shows the topic a moment earlier).
+      const stored = await eventually(() => d.app.db.prisma.topic.findFirst({ where: { userId: BigInt(user.id), threadId: { not: null } } }));
       assert.equal(live()[0]?.message_thread_id, stored.threadId);
       await d.tg.waitFor(() => d.topicMessages(stored.threadId!).some((m) => text(m) === 'hello there'));
     });
