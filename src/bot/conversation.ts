@@ -18,7 +18,13 @@ export function threadOf(ctx: Context): number | undefined {
   return msg.message_thread_id;
 }
 
-export function findConversation(threads: Pick<TopicThreads, 'userOfThread' | 'creating' | 'created'>): MiddlewareFn<Context> {
+/**
+ * How long an update in an unknown thread waits for topic creations in progress. A topic
+ * people can write in is already created: only its record can be slow (a slow database).
+ */
+const CREATION_WAIT_MS = 30_000;
+
+export function findConversation(threads: Pick<TopicThreads, 'userOfThread' | 'creating' | 'nextCreationEnd'>): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (chat?.type === 'private') ctx.conversationUserId = chat.id;
@@ -26,12 +32,14 @@ export function findConversation(threads: Pick<TopicThreads, 'userOfThread' | 'c
       // Only support groups pass the chat gate: a thread there may be a user's topic.
       const thread = threadOf(ctx);
       ctx.conversationUserId = thread === undefined ? undefined : threads.userOfThread(chat.id, thread);
-      if (thread !== undefined && ctx.conversationUserId === undefined && threads.creating) {
-        // Telegram may tell us of a message in a new topic before it answers the call that
-        // created it (people see the topic at once): such a message would be taken for one
-        // outside any user's topic and dropped. Only these updates wait, and they go on in
-        // the order they came; the rest keep their place without waiting.
-        await threads.created();
+      // Telegram may tell us of a message in a new topic before it answers the call that
+      // created it (people see the topic at once): such a message would be taken for one
+      // outside any user's topic and dropped. Only these updates wait, each until its thread
+      // is known or no creation is left, looking again as each creation ends: the first of
+      // them goes on the moment its thread is recorded, ahead of any later message there.
+      const deadline = Date.now() + CREATION_WAIT_MS;
+      while (thread !== undefined && ctx.conversationUserId === undefined && threads.creating && Date.now() < deadline) {
+        await threads.nextCreationEnd();
         ctx.conversationUserId = threads.userOfThread(chat.id, thread);
       }
     }

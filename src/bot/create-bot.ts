@@ -37,7 +37,7 @@ import { userMessages } from './features/user-messages.js';
 export interface BotDeps {
   logger: Logger;
   desk: Desk;
-  threads: Pick<TopicThreads, 'userOfThread' | 'creating' | 'created'>;
+  threads: Pick<TopicThreads, 'userOfThread' | 'creating' | 'nextCreationEnd'>;
   health: DbHealth;
   /** Told of each update handled (for the metrics). */
   onHandled?: () => void;

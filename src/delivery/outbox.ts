@@ -71,6 +71,8 @@ export interface OutboxOptions {
   health?: DbHealth;
 }
 
+/** Jobs noted as being committed before the old ones (of transactions that rolled back) are looked for. */
+const COMMITTING_PRUNE_AT = 1000;
 /** How often `sent` looks whether a queue's send is recorded (a rare wait: a person answering a message within milliseconds). */
 const SENT_POLL_MS = 20;
 /** Deliveries recorded in one transaction at most (a bound on its length, and on what one failure undoes). */
@@ -143,7 +145,7 @@ export class Outbox {
     for (const j of jobs) {
       const row = rowOf(j);
       const id = await q.addJob(row, now);
-      this.committing.set(id, Date.now());
+      this.rememberCommitting(id);
       // As the handler would read it back from the table (JSON), so a restart changes nothing.
       rows.push({
         id,
@@ -156,6 +158,13 @@ export class Outbox {
       });
     }
     return rows;
+  }
+
+  /** Notes a job being committed; ids of transactions that rolled back are forgotten after a minute. */
+  private rememberCommitting(id: number): void {
+    const now = Date.now();
+    if (this.committing.size >= COMMITTING_PRUNE_AT) for (const [old, at] of this.committing) if (at < now - 60_000) this.committing.delete(old);
+    this.committing.set(id, now);
   }
 
   /** Takes committed jobs into the send queues. */
@@ -266,8 +275,6 @@ export class Outbox {
     const pending = await outboxQueries(this.db).pendingJobs();
     const cutoff = Date.now() - 60_000;
     for (const [id, at] of this.finished) if (at < cutoff) this.finished.delete(id);
-    // A transaction that rolled back never reaches accept(): its ids are forgotten after a while.
-    for (const [id, at] of this.committing) if (at < cutoff) this.committing.delete(id);
     const strays = pending.filter((j) => !this.known.has(j.id) && !this.finished.has(j.id) && !this.committing.has(j.id));
     if (strays.length) {
       this.logger.warn({ jobs: strays.length }, 'outbox: took in messages the previous instance queued after this one took over');

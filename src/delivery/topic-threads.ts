@@ -34,8 +34,8 @@ export interface TopicThreads {
   load(): Promise<void>;
   /** True while a topic is being created (its thread id not yet recorded). */
   readonly creating: boolean;
-  /** Resolves once no topic is being created (at once if none is). */
-  created(): Promise<void>;
+  /** Resolves when the next topic creation in progress ends (recorded or failed). */
+  nextCreationEnd(): Promise<void>;
 }
 
 const key = (chatId: number, threadId: number) => `${chatId}:${threadId}`;
@@ -44,18 +44,17 @@ export function createTopicThreads(desk: Desk): TopicThreads {
   const current = new Map<number, UserTopic>();
   const owners = new Map<string, number>();
   let creating = 0;
-  // One promise per stretch of creations, so that everyone waiting on it goes on in the order they began to wait.
-  let settle: { promise: Promise<void>; resolve: () => void } | undefined;
+  // Resolved (and replaced) each time a creation ends, recorded or not: whoever waits for a thread looks again then.
+  let ended!: () => void;
+  let nextEnd = new Promise<void>((resolve) => (ended = resolve));
   const began = () => {
-    if (creating++ > 0) return;
-    let resolve!: () => void;
-    const promise = new Promise<void>((r) => (resolve = r));
-    settle = { promise, resolve };
+    creating++;
   };
-  const ended = () => {
-    if (--creating > 0) return;
-    settle?.resolve();
-    settle = undefined;
+  const finished = () => {
+    creating--;
+    const resolve = ended;
+    nextEnd = new Promise<void>((r) => (ended = r));
+    resolve();
   };
 
   const remember = (userId: number, chatId: number, threadId: number, isCurrent: boolean) => {
@@ -91,7 +90,7 @@ export function createTopicThreads(desk: Desk): TopicThreads {
       await write(desk.db, (tx) => createStore(tx).setTopicThread(topic.id, threadId, name));
       remember(userId, chatId, threadId, true);
     } finally {
-      ended();
+      finished();
     }
     const at: UserTopic = { chat: 'support', chatId, threadId };
     if (opts.lost && ticket) {
@@ -130,8 +129,8 @@ export function createTopicThreads(desk: Desk): TopicThreads {
     get creating() {
       return creating > 0;
     },
-    created() {
-      return settle?.promise ?? Promise.resolve();
+    nextCreationEnd() {
+      return nextEnd;
     },
   };
 }

@@ -39,12 +39,15 @@ export type RateOutcome = 'rated' | 'already' | 'late' | 'outdated';
 type Press = { userId: number; ticketId: number; score: number; messageId: number };
 
 export async function rateTicket(desk: Desk, r: Press): Promise<RateOutcome> {
-  const outcome = await rate(desk, r);
   // The survey is recorded once Telegram has accepted it, so the user can press
   // before its row exists (a slow database makes that moment longer): wait
   // for that record, then look again, rather than turn a real answer away.
-  if (outcome !== 'outdated' || !desk.outbox.sending(surveyQueue(r.userId))) return outcome;
-  await desk.outbox.sent(surveyQueue(r.userId), SURVEY_RECORD_WAIT_MS);
+  // Asked before deciding too: the record can commit while the decision reads.
+  const queue = surveyQueue(r.userId);
+  const wasSending = desk.outbox.sending(queue);
+  const outcome = await rate(desk, r);
+  if (outcome !== 'outdated' || !(wasSending || desk.outbox.sending(queue))) return outcome;
+  await desk.outbox.sent(queue, SURVEY_RECORD_WAIT_MS);
   return rate(desk, r);
 }
 

@@ -284,6 +284,33 @@ for (const kind of dbKinds) {
       await assertNoBrokenJobs(d);
     });
 
+    // Bug: a message waiting for its new topic to be recorded waits for every
+    // creation in progress (another user's, slower): a later message in the
+    // same topic, arriving once that topic is known, goes ahead of it.
+    test("a message waiting for its topic's record is not overtaken while another user's topic is still being created", async () => {
+      const ann = d.tg.createUser({ first_name: 'Ann', language_code: 'en' });
+      const bob = d.tg.createUser({ first_name: 'Bob', language_code: 'en' });
+      d.tg.answerLateNext('createForumTopic', 700);
+      d.tg.userSends(ann, { text: 'hello?' });
+      const annTopic = await d.waitForTopicOf(ann);
+      d.tg.answerLateNext('createForumTopic', 4000);
+      d.tg.userSends(bob, { text: 'me too' });
+      await d.waitForTopicOf(bob);
+      d.tg.managerSends(d.group.id, d.manager, { text: 'order 1' }, { threadId: annTopic.message_thread_id });
+      // Ann's topic is recorded; Bob's creation still waits for its answer.
+      await eventually(() => d.app.db.prisma.topic.findFirst({ where: { userId: BigInt(ann.id), threadId: { not: null } } }));
+      d.tg.managerSends(d.group.id, d.manager, { text: 'order 2' }, { threadId: annTopic.message_thread_id });
+      const answers = () =>
+        d
+          .botMessagesTo(ann)
+          .map(text)
+          .filter((t) => t?.startsWith('order'));
+      await d.tg.waitFor(() => answers().length === 2, { timeoutMs: 10_000 });
+      assert.deepEqual(answers(), ['order 1', 'order 2']);
+      await outboxDrained(d);
+      await assertNoBrokenJobs(d);
+    });
+
     test('5xx and dropped connections: retried, delivered exactly once, order kept', async () => {
       const user = d.tg.createUser({ first_name: 'Storm', language_code: 'en' });
       // Telegram answers 502 twice to the copy of the first message only.
