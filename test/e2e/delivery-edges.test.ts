@@ -23,6 +23,12 @@ for (const kind of dbKinds) {
 
     const prisma = () => d.app.db.prisma;
     const fromBot = (m: Message) => isFromBot(d, m);
+    /** The texts the bot sent a user that start with `prefix`, in order. */
+    const botTextsTo = (user: User, prefix: string) =>
+      d
+        .botMessagesTo(user)
+        .map(text)
+        .filter((t) => t?.startsWith(prefix));
 
     const messageRow = (userId: number, where: { userChatMessageId?: number; topicMessageId?: number }) =>
       prisma().message.findFirstOrThrow({ where: { userId: BigInt(userId), ...where } });
@@ -273,11 +279,7 @@ for (const kind of dbKinds) {
       const topic = await d.waitForTopicOf(user);
       d.tg.managerSends(d.group.id, d.manager, { text: 'quick 1' }, { threadId: topic.message_thread_id });
       d.tg.managerSends(d.group.id, d.manager, { text: 'quick 2' }, { threadId: topic.message_thread_id });
-      const answers = () =>
-        d
-          .botMessagesTo(user)
-          .map(text)
-          .filter((t) => t?.startsWith('quick'));
+      const answers = () => botTextsTo(user, 'quick');
       await d.tg.waitFor(() => answers().length === 2, { timeoutMs: 10_000 });
       await outboxDrained(d);
       assert.deepEqual(answers(), ['quick 1', 'quick 2']);
@@ -300,11 +302,7 @@ for (const kind of dbKinds) {
       // Ann's topic is recorded; Bob's creation still waits for its answer.
       await eventually(() => d.app.db.prisma.topic.findFirst({ where: { userId: BigInt(ann.id), threadId: { not: null } } }));
       d.tg.managerSends(d.group.id, d.manager, { text: 'order 2' }, { threadId: annTopic.message_thread_id });
-      const answers = () =>
-        d
-          .botMessagesTo(ann)
-          .map(text)
-          .filter((t) => t?.startsWith('order'));
+      const answers = () => botTextsTo(ann, 'order');
       await d.tg.waitFor(() => answers().length === 2, { timeoutMs: 10_000 });
       assert.deepEqual(answers(), ['order 1', 'order 2']);
       await outboxDrained(d);
